@@ -1,0 +1,57 @@
+# hw1 Makefile. "make run" reproduces the whole report with the quick profile on the
+# embedded digits; "make test" runs every test. Both install what they need first.
+
+SHELL := /bin/bash
+GO ?= go
+OUT ?= results
+PROFILE ?= quick
+HW1 := bin/hw1
+PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
+
+# .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
+-include .deps/tf.env
+
+.PHONY: all setup deps build test test-short run full bench faults clean $(PROBLEMS)
+
+all: build
+
+.deps/tf.env: scripts/install-libtensorflow.sh
+	bash scripts/install-libtensorflow.sh
+
+# deps installs libtensorflow (or finds the system one) and the Go modules.
+deps: .deps/tf.env
+	$(GO) mod download
+
+# setup also installs the optional system packages (Fashion-MNIST from Debian).
+setup: deps
+	bash scripts/setup-system.sh
+
+build: deps
+	@$(MAKE) --no-print-directory $(HW1)
+
+$(HW1): .deps/tf.env $(shell find . -name '*.go' -not -path './.deps/*' 2>/dev/null) go.mod go.sum
+	$(GO) build -o $(HW1) .
+
+test: deps
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) test -count=1 ./plots/... ./problems/data/...
+	$(GO) test -count=1 -timeout 14m ./...
+
+test-short: deps
+	$(GO) test -short -count=1 ./...
+
+run: build
+	$(HW1) all --profile $(PROFILE) --out $(OUT)
+	$(HW1) version
+
+full:
+	@$(MAKE) --no-print-directory run PROFILE=full OUT=results-full
+
+$(PROBLEMS): build
+	$(HW1) run $@ --profile $(PROFILE) --out $(OUT)
+
+bench: build
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./tfgraph/
+
+clean:
+	rm -rf bin $(OUT) results-full

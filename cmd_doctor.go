@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+
+	"hw1/tfgraph"
+)
+
+// doctorCommand reports what hw1 found on this machine: the TensorFlow library and its
+// devices, the datasets and the threads it will use.
+func doctorCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "doctor",
+		Usage: "show the TensorFlow library, devices, datasets and threads hw1 will use",
+		Action: func(c *cli.Context) error {
+			w := c.App.Writer
+			fmt.Fprintf(w, "hw1         %s\n", version)
+			fmt.Fprintf(w, "tensorflow  %s\n", tfgraph.Version())
+			fmt.Fprintf(w, "library     %s\n", orNone(tfgraph.LibraryPath()))
+			devs, err := tfgraph.Devices()
+			if err != nil {
+				return fmt.Errorf("doctor: listing devices: %w", err)
+			}
+			for _, d := range devs {
+				fmt.Fprintf(w, "device      %s (%s, %d MiB)\n", d.Name, d.Type, d.MemoryBytes>>20)
+			}
+			fmt.Fprintf(w, "threads     %d cores (GOMAXPROCS %d)\n", runtime.NumCPU(), runtime.GOMAXPROCS(0))
+			return nil
+		},
+	}
+}
+
+// orNone returns s, or "(none)" when s is empty.
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

@@ -1,0 +1,67 @@
+// Command hw1 runs the classic experiments on why deep networks work: deep versus
+// shallow, how optimization moves, and what makes a network generalize.
+//
+// Each problem of the homework is a subcommand target ("hw1 run 1-1"); "hw1 all" runs
+// every problem, draws every figure and writes the report. See "hw1 help".
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is hw1's own version, set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	err := newApp().Run(os.Args)
+	os.Exit(exitCode(err))
+}
+
+// newApp assembles the command line.
+func newApp() *cli.App {
+	return &cli.App{
+		Name:                 "hw1",
+		Usage:                "deep-learning experiments on TensorFlow's C API",
+		Version:              version,
+		EnableBashCompletion: true,
+		Commands: []*cli.Command{
+			versionCommand(),
+			doctorCommand(),
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+}
+
+// usageError marks an error as a mistake in the command line (exit status 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error with a formatted message.
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// exitCode prints err, if any, on one line and maps it to the exit status: 0 for
+// success, 2 for usage errors, 130 for an interrupted run and 1 for other failures.
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "hw1:", err)
+	var u usageError
+	var ie interface{ Interrupted() bool }
+	switch {
+	case errors.As(err, &u):
+		return 2
+	case errors.As(err, &ie) && ie.Interrupted():
+		return 130
+	}
+	return 1
+}
