@@ -77,7 +77,7 @@ type Device struct {
 // Devices lists the devices TensorFlow sees with its default configuration.
 func Devices() ([]Device, error) {
 	s := op.NewScope()
-	op.Const(s, int32(0))
+	op.Const(s.SubScope("Const"), int32(0))
 	g, err := s.Finalize()
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: %w", err)

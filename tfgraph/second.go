@@ -1,0 +1,341 @@
+package tfgraph
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	tf "github.com/wamuir/graft/tensorflow"
+	"github.com/wamuir/graft/tensorflow/op"
+	"gonum.org/v1/gonum/mat"
+)
+
+// lazyOps holds subgraphs built on first use: most problems need none of them.
+type lazyOps struct {
+	gradFlat tf.Output // d(sum of chunk losses)/dθ, flat
+	hvpV     tf.Output // placeholder: the vector v
+	hvp      tf.Output // d(g·v)/dθ = H v for the chunk's summed loss, flat
+	jacobian tf.Output // per-example Frobenius norm of d softmax / d x, summed over the chunk
+	jacC     int
+	save     *checkpointOps
+}
+
+// buildGrad adds the flat gradient of the train split's summed chunk loss.
+func (m *Model) buildGrad() error {
+	if m.lazy.gradFlat != (tf.Output{}) {
+		return nil
+	}
+	s := m.root.SubScope("full_grad")
+	g := op.Gradients(s.SubScope("Gradients"), []tf.Output{m.splits[Train].sumLoss}, m.reads)
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("tfgraph: gradient of %q: %w", m.spec.Name, err)
+	}
+	m.lazy.gradFlat = m.concat(s, g)
+	return s.Err()
+}
+
+// FullGradient returns the loss and the gradient of the loss over the whole training
+// split at the current parameters.
+func (m *Model) FullGradient() (loss float64, grad []float64, err error) {
+	if m.sess == nil {
+		return 0, nil, errClosed
+	}
+	if err := m.buildGrad(); err != nil {
+		return 0, nil, err
+	}
+	sp := m.splits[Train]
+	grad = make([]float64, m.nparam)
+	err = m.chunks(sp.n, m.cfg.EvalChunk, func(idx *tf.Tensor) error {
+		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idx}, []tf.Output{sp.sumLoss, m.lazy.gradFlat}, nil)
+		if err != nil {
+			return err
+		}
+		loss += scalarOf(out[0])
+		g, err := toFloat64(out[1])
+		if err != nil {
+			return err
+		}
+		for i, v := range g {
+			grad[i] += v
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, fmt.Errorf("tfgraph: full gradient: %w", err)
+	}
+	n := float64(sp.n)
+	for i := range grad {
+		grad[i] /= n
+	}
+	return loss / n, grad, nil
+}
+
+// buildHVP adds the Hessian-vector product of the train split's summed chunk loss: the
+// gradient of g(θ)·v, a second application of AddGradients.
+func (m *Model) buildHVP() error {
+	if m.lazy.hvp != (tf.Output{}) {
+		return nil
+	}
+	if !m.cfg.SecondOrder {
+		return fmt.Errorf("tfgraph: model %q was not built with SecondOrder: its gradient kernels have no gradients of their own", m.spec.Name)
+	}
+	s := m.root.SubScope("hvp")
+	// Seed the first gradient with a constant: the default seed, OnesLike(loss),
+	// depends on the parameters and has no gradient of its own.
+	g := op.Gradients(s.SubScope("grad"), []tf.Output{m.splits[Train].sumLoss}, m.reads, m.scalar(s.SubScope("seed"), 1))
+	m.lazy.hvpV = op.Placeholder(s.SubScope("v"), m.dt, op.PlaceholderShape(tf.MakeShape(int64(m.nparam))))
+	vs := m.unflatten(s, m.lazy.hvpV)
+	dots := make([]tf.Output, len(g))
+	for i := range g {
+		dots[i] = op.Sum(s.SubScope("Sum"), op.Mul(s.SubScope("Mul"), g[i], vs[i]), op.Range(s.SubScope("Range"), op.Const(s.SubScope("Const"), int32(0)), op.Rank(s.SubScope("Rank"), g[i]), op.Const(s.SubScope("Const"), int32(1))))
+	}
+	dot := op.AddN(s.SubScope("AddN"), dots)
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("tfgraph: Hessian-vector product of %q: %w", m.spec.Name, err)
+	}
+	hv := op.Gradients(s.SubScope("hv"), []tf.Output{dot}, m.reads)
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("tfgraph: Hessian-vector product of %q: %w", m.spec.Name, err)
+	}
+	m.lazy.hvp = m.concat(s, hv)
+	return s.Err()
+}
+
+// HVP returns H·v, the Hessian of the full training loss at the current parameters
+// times v, exactly (by differentiating the gradient a second time). The model must be
+// built with Config.SecondOrder.
+func (m *Model) HVP(v []float64) ([]float64, error) {
+	if m.sess == nil {
+		return nil, errClosed
+	}
+	if len(v) != m.nparam {
+		return nil, fmt.Errorf("tfgraph: HVP: vector has %d values, model has %d parameters", len(v), m.nparam)
+	}
+	if err := m.buildHVP(); err != nil {
+		return nil, err
+	}
+	vt, err := m.vecTensor(v)
+	if err != nil {
+		return nil, fmt.Errorf("tfgraph: %w", err)
+	}
+	sp := m.splits[Train]
+	hv := make([]float64, m.nparam)
+	err = m.chunks(sp.n, m.cfg.EvalChunk, func(idx *tf.Tensor) error {
+		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idx, m.lazy.hvpV: vt}, []tf.Output{m.lazy.hvp}, nil)
+		if err != nil {
+			return err
+		}
+		part, err := toFloat64(out[0])
+		if err != nil {
+			return err
+		}
+		for i, x := range part {
+			hv[i] += x
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tfgraph: HVP: %w", err)
+	}
+	for i := range hv {
+		hv[i] /= float64(sp.n)
+	}
+	return hv, nil
+}
+
+// Hessian returns the full Hessian of the full training loss over all parameters, one
+// exact Hessian-vector product per column. It is not symmetrised: compare it with its
+// transpose to measure the numerical error, and use Symmetric for an eigensolver.
+func (m *Model) Hessian() (*mat.Dense, error) {
+	n := m.nparam
+	h := mat.NewDense(n, n, nil)
+	e := make([]float64, n)
+	for j := 0; j < n; j++ {
+		e[j] = 1
+		col, err := m.HVP(e)
+		if err != nil {
+			return nil, err
+		}
+		e[j] = 0
+		h.SetCol(j, col)
+	}
+	return h, nil
+}
+
+// Symmetric returns (H + Hᵀ)/2 as a symmetric matrix.
+func Symmetric(h mat.Matrix) *mat.SymDense {
+	n, _ := h.Dims()
+	s := mat.NewSymDense(n, nil)
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			s.SetSym(i, j, (h.At(i, j)+h.At(j, i))/2)
+		}
+	}
+	return s
+}
+
+// Asymmetry returns max|H - Hᵀ| / max|H|, the relative asymmetry of a square matrix.
+func Asymmetry(h mat.Matrix) float64 {
+	n, _ := h.Dims()
+	var d, a float64
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			d = math.Max(d, math.Abs(h.At(i, j)-h.At(j, i)))
+			a = math.Max(a, math.Abs(h.At(i, j)))
+		}
+	}
+	if a == 0 {
+		return 0
+	}
+	return d / a
+}
+
+// Eigenvalues returns the eigenvalues of the symmetric matrix s in ascending order,
+// from gonum's symmetric eigensolver.
+func Eigenvalues(s *mat.SymDense) ([]float64, error) {
+	var es mat.EigenSym
+	if !es.Factorize(s, false) {
+		return nil, fmt.Errorf("tfgraph: symmetric eigendecomposition did not converge")
+	}
+	return es.Values(nil), nil
+}
+
+// TopEigenvalues estimates the k algebraically largest eigenvalues of the full-data Hessian by the Lanczos method with full
+// reorthogonalisation on exact Hessian-vector products, using at most iters products
+// (0 means min(n, max(3k, 30))). The start vector is drawn from seed.
+func (m *Model) TopEigenvalues(k, iters int, seed uint64) ([]float64, error) {
+	n := m.nparam
+	if k <= 0 || k > n {
+		return nil, fmt.Errorf("tfgraph: TopEigenvalues: k=%d outside [1, %d]", k, n)
+	}
+	if iters <= 0 {
+		iters = max(3*k, 30)
+	}
+	iters = min(iters, n)
+	rng := rand.New(rand.NewPCG(seed, 7))
+	q := make([]float64, n)
+	for i := range q {
+		q[i] = rng.NormFloat64()
+	}
+	scale(q, 1/norm(q))
+	var basis [][]float64
+	var alpha, beta []float64
+	for j := 0; j < iters; j++ {
+		basis = append(basis, q)
+		w, err := m.HVP(q)
+		if err != nil {
+			return nil, err
+		}
+		a := dot(w, q)
+		alpha = append(alpha, a)
+		// Full reorthogonalisation against every basis vector, twice for stability.
+		for pass := 0; pass < 2; pass++ {
+			for _, b := range basis {
+				axpy(-dot(w, b), b, w)
+			}
+		}
+		bn := norm(w)
+		if j == iters-1 || bn < 1e-10 {
+			break
+		}
+		beta = append(beta, bn)
+		q = append([]float64(nil), w...)
+		scale(q, 1/bn)
+	}
+	t := mat.NewSymDense(len(alpha), nil)
+	for i, a := range alpha {
+		t.SetSym(i, i, a)
+		if i+1 < len(alpha) {
+			t.SetSym(i, i+1, beta[i])
+		}
+	}
+	ev, err := Eigenvalues(t)
+	if err != nil {
+		return nil, err
+	}
+	sort.Sort(sort.Reverse(sort.Float64Slice(ev)))
+	return ev[:min(k, len(ev))], nil
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
+
+func scale(a []float64, f float64) {
+	for i := range a {
+		a[i] *= f
+	}
+}
+
+func axpy(alpha float64, x, y []float64) {
+	for i := range x {
+		y[i] += alpha * x[i]
+	}
+}
+
+// buildJacobian adds, for the test split, the per-example Frobenius norm of the
+// Jacobian of the softmax output with respect to the input: one gradient per class.
+func (m *Model) buildJacobian(s Split) error {
+	if m.lazy.jacobian != (tf.Output{}) && m.lazy.jacC == int(s)+1 {
+		return nil
+	}
+	if m.spec.loss() != CrossEntropy {
+		return fmt.Errorf("tfgraph: input Jacobian needs a classifier; %q is a regression model", m.spec.Name)
+	}
+	sp := m.splits[s]
+	sc := m.root.SubScope("jacobian_" + s.String())
+	probs := op.Softmax(sc.SubScope("Softmax"), sp.logits)
+	sq := make([]tf.Output, m.outDim)
+	for c := 0; c < m.outDim; c++ {
+		cs := sc.SubScope(fmt.Sprintf("class_%d", c))
+		pc := op.Sum(cs.SubScope("Sum"), op.Slice(cs.SubScope("Slice"), probs, op.Const(cs.SubScope("Const"), []int32{0, int32(c)}), op.Const(cs.SubScope("Const"), []int32{-1, 1})), op.Const(cs.SubScope("Const"), []int32{0, 1}))
+		g := op.Gradients(cs.SubScope("Gradients"), []tf.Output{pc}, []tf.Output{sp.x})
+		if err := cs.Err(); err != nil {
+			return fmt.Errorf("tfgraph: input Jacobian of %q: %w", m.spec.Name, err)
+		}
+		sq[c] = op.Sum(cs.SubScope("Sum"), op.Square(cs.SubScope("Square"), g[0]), op.Const(cs.SubScope("Const"), int32(1)))
+	}
+	perEx := op.Sqrt(sc.SubScope("Sqrt"), op.AddN(sc.SubScope("AddN"), sq))
+	m.lazy.jacobian = op.Sum(sc.SubScope("Sum"), perEx, op.Const(sc.SubScope("Const"), int32(0)))
+	m.lazy.jacC = int(s) + 1
+	return sc.Err()
+}
+
+// JacobianNorm returns the mean over the first n examples of a split (all when n <= 0)
+// of the Frobenius norm of the Jacobian of the softmax output with respect to the
+// input, computed exactly with one gradient per class.
+func (m *Model) JacobianNorm(s Split, n int) (float64, error) {
+	if m.sess == nil {
+		return 0, errClosed
+	}
+	sp := m.splits[s]
+	if sp == nil {
+		return 0, fmt.Errorf("tfgraph: model %q has no %s data", m.spec.Name, s)
+	}
+	if err := m.buildJacobian(s); err != nil {
+		return 0, err
+	}
+	if n <= 0 || n > sp.n {
+		n = sp.n
+	}
+	var sum float64
+	err := m.chunks(n, min(m.cfg.EvalChunk, 1024), func(idx *tf.Tensor) error {
+		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idx}, []tf.Output{m.lazy.jacobian}, nil)
+		if err != nil {
+			return err
+		}
+		sum += scalarOf(out[0])
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("tfgraph: input Jacobian: %w", err)
+	}
+	return sum / float64(n), nil
+}
