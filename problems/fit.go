@@ -1,0 +1,203 @@
+package problems
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"hw1/tfgraph"
+)
+
+// EpochStats is what fit measured at the end of one epoch.
+type EpochStats struct {
+	Epoch               int
+	TrainLoss, TrainAcc float64
+	TestLoss, TestAcc   float64 // NaN unless fitOptions.EvalTest
+	Steps               int64
+}
+
+// fitOptions configures fit. Zero values take the defaults given.
+type fitOptions struct {
+	// Run and Model key the records of this training.
+	Run, Model string
+	// Epochs is the budget; Batch the batch size (0 means the whole training set).
+	Epochs, Batch int
+	// EvalTrain evaluates the whole training set after each recorded epoch; without it
+	// the training loss and accuracy are the means over the epoch's steps.
+	EvalTrain bool
+	// EvalTest evaluates the whole test set after each recorded epoch.
+	EvalTest bool
+	// Every records one epoch in Every (0 means 1); the last epoch is always recorded.
+	Every int
+	// StepRun, when not empty, records the loss and gradient norm of every iteration
+	// under that run name (split train, step = iteration).
+	StepRun string
+	// Until stops training early when it returns true for a recorded epoch.
+	Until func(EpochStats) bool
+	// OnEpoch is called after each recorded epoch's rows are written.
+	OnEpoch func(EpochStats) error
+	// CheckpointEvery is the least wall time between two checkpoints; 0 means 10s.
+	// The last epoch is always checkpointed.
+	CheckpointEvery time.Duration
+}
+
+// fit trains m for o.Epochs epochs, writing loss and accuracy rows (run, model, split
+// train/test, epoch) and flushing them every recorded epoch, checkpointing so that a
+// resumed run continues where this one stopped. A cancelled ctx stops training at the
+// next step; a diverging loss stops it with a *tfgraph.DivergenceError.
+func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOptions) (EpochStats, error) {
+	every := max(o.Every, 1)
+	ckptEvery := o.CheckpointEvery
+	if ckptEvery == 0 {
+		ckptEvery = 10 * time.Second
+	}
+	prefix := rec.CheckpointPrefix(o.Run, o.Model)
+	last := EpochStats{TestLoss: math.NaN(), TestAcc: math.NaN()}
+	start := 1
+	if env.Resume {
+		done, err := restore(m, prefix)
+		if err != nil {
+			return last, err
+		}
+		if done > 0 {
+			if err := rec.dropFrom(o.Run, o.Model, float64(done)); err != nil {
+				return last, err
+			}
+			env.log().Info("resumed", "run", o.Run, "model", o.Model, "epoch", done)
+			start = done + 1
+			last.Epoch = done
+		}
+	}
+	bar := env.progress(o.Epochs-start+1, fmt.Sprintf("%s %s", o.Run, o.Model))
+	defer bar.Close()
+	lastCkpt := time.Now()
+	for epoch := start; epoch <= o.Epochs; epoch++ {
+		var stepFn func(int64, tfgraph.StepResult) error
+		stepFn = func(step int64, r tfgraph.StepResult) error {
+			if o.StepRun != "" {
+				ep := float64(epoch)
+				if err := rec.Add(o.StepRun, o.Model, "train", int(step), ep, "loss", r.Loss); err != nil {
+					return err
+				}
+				if err := rec.Add(o.StepRun, o.Model, "train", int(step), ep, "grad_norm", r.GradNorm); err != nil {
+					return err
+				}
+			}
+			return ctx.Err()
+		}
+		er, err := m.TrainEpoch(o.Batch, stepFn)
+		if err != nil {
+			rec.Flush()
+			if ctx.Err() != nil {
+				return last, ctx.Err()
+			}
+			return last, fmt.Errorf("problems: %s %s, epoch %d: %w", o.Run, o.Model, epoch, err)
+		}
+		bar.Add(1)
+		final := epoch == o.Epochs
+		if epoch%every != 0 && !final {
+			continue
+		}
+		st := EpochStats{Epoch: epoch, TrainLoss: er.Loss, TrainAcc: er.Accuracy, TestLoss: math.NaN(), TestAcc: math.NaN(), Steps: m.Steps()}
+		if o.EvalTrain {
+			if st.TrainLoss, st.TrainAcc, err = m.Evaluate(tfgraph.Train); err != nil {
+				return last, err
+			}
+		}
+		if o.EvalTest {
+			if st.TestLoss, st.TestAcc, err = m.Evaluate(tfgraph.Test); err != nil {
+				return last, err
+			}
+		}
+		if err := writeEpoch(rec, o, st); err != nil {
+			return last, err
+		}
+		bar.Describe(fmt.Sprintf("%s %s loss %.4g", o.Run, o.Model, st.TrainLoss))
+		last = st
+		if o.OnEpoch != nil {
+			if err := o.OnEpoch(st); err != nil {
+				return last, err
+			}
+		}
+		stop := o.Until != nil && o.Until(st)
+		if final || stop || time.Since(lastCkpt) >= ckptEvery || ctx.Err() != nil {
+			if err := checkpoint(m, prefix, epoch); err != nil {
+				return last, err
+			}
+			lastCkpt = time.Now()
+		}
+		if ctx.Err() != nil {
+			return last, ctx.Err()
+		}
+		if stop {
+			break
+		}
+	}
+	return last, nil
+}
+
+// writeEpoch writes and flushes the rows of one recorded epoch.
+func writeEpoch(rec *Recorder, o fitOptions, st EpochStats) error {
+	ep := float64(st.Epoch)
+	rows := []struct {
+		split, metric string
+		v             float64
+	}{{"train", "loss", st.TrainLoss}, {"train", "accuracy", st.TrainAcc}, {"test", "loss", st.TestLoss}, {"test", "accuracy", st.TestAcc}}
+	for _, r := range rows {
+		if math.IsNaN(r.v) {
+			continue
+		}
+		if err := rec.Add(o.Run, o.Model, r.split, st.Epoch, ep, r.metric, r.v); err != nil {
+			return err
+		}
+	}
+	return rec.Flush()
+}
+
+// checkpoint saves m and the number of epochs done beside it.
+func checkpoint(m *tfgraph.Model, prefix string, epoch int) error {
+	if err := os.MkdirAll(dirOf(prefix), 0o755); err != nil {
+		return fmt.Errorf("problems: %w", err)
+	}
+	if err := m.Save(prefix); err != nil {
+		return err
+	}
+	tmp := prefix + ".epoch.tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.Itoa(epoch)+"\n"), 0o644); err != nil {
+		return fmt.Errorf("problems: %w", err)
+	}
+	return os.Rename(tmp, prefix+".epoch")
+}
+
+// restore loads the checkpoint at prefix into m and returns the epochs it had done, or
+// 0 when there is none. A checkpoint that exists but cannot be read is an error that
+// names it: a resumed run never silently starts over.
+func restore(m *tfgraph.Model, prefix string) (int, error) {
+	b, err := os.ReadFile(prefix + ".epoch")
+	if os.IsNotExist(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("problems: reading checkpoint %s: %w", prefix, err)
+	}
+	epoch, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || epoch < 1 {
+		return 0, fmt.Errorf("problems: checkpoint %s.epoch is corrupt (%q)", prefix, strings.TrimSpace(string(b)))
+	}
+	if err := m.Restore(prefix); err != nil {
+		return 0, fmt.Errorf("problems: checkpoint %s is corrupt: %w", prefix, err)
+	}
+	return epoch, nil
+}
+
+func dirOf(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
+	}
+	return "."
+}
+

@@ -1,0 +1,139 @@
+// Package problems is the catalogue of hw1's experiments. Each problem of the homework
+// is one file here, a Problem registered in the list All returns; the command line,
+// "hw1 all", the report and the tests all walk that list.
+package problems
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+
+	"hw1/problems/data"
+	"hw1/tfgraph"
+)
+
+// Profile selects the budgets of a run.
+type Profile string
+
+// The profiles. Quick runs every problem in minutes on the embedded digits; Full uses
+// the budgets of the report on full MNIST when its files are present.
+const (
+	Quick Profile = "quick"
+	Full  Profile = "full"
+)
+
+// ParseProfile returns the profile named s.
+func ParseProfile(s string) (Profile, error) {
+	switch p := Profile(strings.ToLower(s)); p {
+	case Quick, Full:
+		return p, nil
+	}
+	return "", fmt.Errorf("problems: unknown profile %q (want quick or full)", s)
+}
+
+// Env is what a problem's run gets from the command line.
+type Env struct {
+	// Dir is the problem's output folder (records.csv, manifest.json, figures/,
+	// checkpoints/).
+	Dir string
+	// Profile selects the budgets; empty means Quick.
+	Profile Profile
+	// Seed is the base seed; problems derive their seeds from it.
+	Seed uint64
+	// Session is the device and threads every model runs with.
+	Session tfgraph.SessionConfig
+	// Dataset and DataDir choose the data (see data.Load); empty means the default:
+	// full MNIST when present, else the embedded digits.
+	Dataset, DataDir string
+	// Resume continues from the checkpoints in Dir instead of starting over.
+	Resume bool
+	// Log receives progress lines; nil discards them.
+	Log *slog.Logger
+	// Progress makes progress bars; nil means Log lines only.
+	Progress ProgressFunc
+	// Overrides maps a problem's setting name to a value given on the command line
+	// ("epochs=50"); each problem documents the settings it reads.
+	Overrides map[string]string
+}
+
+// Problem is one experiment of the homework.
+type Problem struct {
+	// Name is the homework's numbering: "1-1", "2-2" ...
+	Name string
+	// Title is a short title, Question the question the experiment answers.
+	Title, Question string
+	// Run performs the experiment, writing records through rec. It returns early
+	// with ctx.Err() when ctx is cancelled, keeping what it wrote.
+	Run func(ctx context.Context, env *Env, rec *Recorder) error
+	// Answer writes the report's answer from the measured records and summary.
+	Answer func(rec RunResult) string
+}
+
+var registry = map[string]Problem{}
+
+// register adds p to the catalogue; called from each problem file's init.
+func register(p Problem) {
+	if _, dup := registry[p.Name]; dup {
+		panic("problems: duplicate problem " + p.Name)
+	}
+	registry[p.Name] = p
+}
+
+// All returns every problem in the homework's order.
+func All() []Problem {
+	out := make([]Problem, 0, len(registry))
+	for _, p := range registry {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names returns the names of all problems in order.
+func Names() []string {
+	var out []string
+	for _, p := range All() {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+// Lookup returns the problem called name.
+func Lookup(name string) (Problem, bool) {
+	p, ok := registry[name]
+	return p, ok
+}
+
+// profile returns Quick when env.Profile is empty.
+func (env *Env) profile() Profile {
+	if env.Profile == "" {
+		return Quick
+	}
+	return env.Profile
+}
+
+// log returns env.Log or a logger that discards.
+func (env *Env) log() *slog.Logger {
+	if env.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return env.Log
+}
+
+// loadData loads the dataset the command line chose, or the default (full MNIST when
+// present, else the embedded digits) when name is empty.
+func (env *Env) loadData(name string) (*data.Dataset, error) {
+	if env.Dataset != "" {
+		name = env.Dataset
+	}
+	d, err := data.Load(name, env.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("problems: %w", err)
+	}
+	return d, nil
+}
+
+// session returns the session configuration every model of a run uses.
+func (env *Env) session() tfgraph.SessionConfig { return env.Session }

@@ -1,0 +1,123 @@
+package problems
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"hw1/plots/records"
+	"hw1/problems/data"
+)
+
+// NoStep and NoEpoch fill the step and epoch cells of a row where they do not apply.
+const NoStep = records.NoStep
+
+// NoEpoch is the epoch of a row that belongs to no epoch.
+var NoEpoch = math.NaN()
+
+// Recorder writes a run's records and collects what its manifest says.
+type Recorder struct {
+	mu   sync.Mutex
+	dir  string
+	w    *records.Writer
+	man  *records.Manifest
+	rows int
+}
+
+// Add appends one row. It does not flush: call Flush at least once per epoch.
+func (r *Recorder) Add(run, model, split string, step int, epoch float64, metric string, value float64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rows++
+	return r.w.Write(records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value})
+}
+
+// Flush makes every row written so far durable.
+func (r *Recorder) Flush() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.w.Flush()
+}
+
+// Settings records a problem's settings in the manifest.
+func (r *Recorder) Settings(s any) { r.man.Settings = settingsMap(s) }
+
+// Seed records a seed the run used.
+func (r *Recorder) Seed(seed uint64) { r.man.Seeds = append(r.man.Seeds, int64(seed)) }
+
+// Dataset records the data the run used and how many examples of each split.
+func (r *Recorder) Dataset(d *data.Dataset, train, test int) {
+	r.man.Dataset = records.Dataset{Name: d.Name, Source: d.Source, Train: train, Test: test}
+}
+
+// DatasetInfo records data that is not a data.Dataset (the 1-1 functions).
+func (r *Recorder) DatasetInfo(name, source string, train, test int) {
+	r.man.Dataset = records.Dataset{Name: name, Source: source, Train: train, Test: test}
+}
+
+// Summary records one final number for the report under key.
+func (r *Recorder) Summary(key string, v float64) {
+	if r.man.Summary == nil {
+		r.man.Summary = map[string]float64{}
+	}
+	r.man.Summary[key] = v
+}
+
+// Note records a sentence for the report.
+func (r *Recorder) Note(format string, args ...any) {
+	r.man.Notes = append(r.man.Notes, fmt.Sprintf(format, args...))
+}
+
+// CheckpointPrefix returns the checkpoint path prefix of one model of a run.
+func (r *Recorder) CheckpointPrefix(run, model string) string {
+	return filepath.Join(r.dir, "checkpoints", safeName(run)+"--"+safeName(model), "ckpt")
+}
+
+// dropFrom rewrites the records without the rows of (run, model) whose epoch is after
+// epoch or empty: a resumed training redoes them.
+func (r *Recorder) dropFrom(run, model string, epoch float64) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	path := r.w.Path()
+	if err := r.w.Close(); err != nil {
+		return err
+	}
+	t, err := records.Read(path)
+	if err != nil {
+		return fmt.Errorf("problems: resuming: %w", err)
+	}
+	tmp := path + ".tmp"
+	w, err := records.Create(tmp)
+	if err != nil {
+		return err
+	}
+	for _, row := range t {
+		if row.Run == run && row.Model == model && (math.IsNaN(row.Epoch) || row.Epoch > epoch) {
+			continue
+		}
+		if err := w.Write(row); err != nil {
+			w.Close()
+			return err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("problems: resuming: %w", err)
+	}
+	r.w, err = records.Open(path)
+	return err
+}
+
+func safeName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}

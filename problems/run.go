@@ -1,0 +1,154 @@
+package problems
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"hw1/plots/records"
+	"hw1/tfgraph"
+)
+
+// RunResult is what Execute reports about one problem's run.
+type RunResult struct {
+	Problem  Problem
+	Dir      string
+	Manifest *records.Manifest
+	Skipped  bool // Resume found the problem already finished
+}
+
+// InterruptedError reports a run stopped by a signal; its records and checkpoints
+// are kept for --resume.
+type InterruptedError struct{ Problem string }
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("problems: %s interrupted; rerun with --resume to continue", e.Problem)
+}
+
+// Interrupted reports true: the command line maps it to exit status 130.
+func (e *InterruptedError) Interrupted() bool { return true }
+
+// Execute runs p with env: it takes the output folder's lock, writes the manifest
+// (running, then ok, failed or interrupted), writes the records and returns the
+// result. With env.Resume a problem whose manifest says ok is skipped, and an
+// unfinished one continues from its checkpoints.
+func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResult, error) {
+	res := &RunResult{Problem: p, Dir: env.Dir}
+	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
+		return res, fmt.Errorf("problems: %s: cannot create output folder: %w", p.Name, err)
+	}
+	unlock, err := lock(env.Dir)
+	if err != nil {
+		return res, err
+	}
+	defer unlock()
+
+	manPath := filepath.Join(env.Dir, "manifest.json")
+	recPath := filepath.Join(env.Dir, "records.csv")
+	if env.Resume {
+		if m, err := records.ReadManifest(manPath); err == nil && m.Status == records.StatusOK {
+			res.Manifest, res.Skipped = m, true
+			return res, nil
+		}
+	}
+	var w *records.Writer
+	if _, statErr := os.Stat(recPath); env.Resume && statErr == nil {
+		w, err = records.Open(recPath)
+	} else {
+		w, err = records.Create(recPath)
+	}
+	if err != nil {
+		return res, fmt.Errorf("problems: %s: %w", p.Name, err)
+	}
+	man := &records.Manifest{
+		Problem:    p.Name,
+		Profile:    string(env.profile()),
+		Status:     records.StatusRunning,
+		Settings:   map[string]any{},
+		Device:     deviceName(env.Session.Device),
+		Threads:    threads(env.Session),
+		HW1Version: version,
+		Start:      time.Now().UTC(),
+		TensorFlow: records.TensorFlow{Version: tfgraph.Version(), Library: tfgraph.LibraryPath()},
+		Summary:    map[string]float64{},
+	}
+	res.Manifest = man
+	if err := records.WriteManifest(manPath, man); err != nil {
+		w.Close()
+		return res, fmt.Errorf("problems: %s: %w", p.Name, err)
+	}
+	rec := &Recorder{dir: env.Dir, w: w, man: man}
+	runErr := p.Run(ctx, &env, rec)
+	if cerr := rec.w.Close(); runErr == nil && cerr != nil {
+		runErr = cerr
+	}
+	man.End = time.Now().UTC()
+	man.WallSecs = man.End.Sub(man.Start).Seconds()
+	switch {
+	case runErr == nil:
+		man.Status = records.StatusOK
+	case ctx.Err() != nil:
+		man.Status = records.StatusInterrupted
+		man.Error = "interrupted"
+		runErr = &InterruptedError{Problem: p.Name}
+	default:
+		man.Status = records.StatusFailed
+		man.Error = oneLine(runErr.Error())
+	}
+	if err := records.WriteManifest(manPath, man); err != nil && runErr == nil {
+		runErr = fmt.Errorf("problems: %s: %w", p.Name, err)
+	}
+	return res, runErr
+}
+
+// lock takes dir/.lock for this process. A lock held by a live process is an error
+// that names it; a stale lock left by a killed run is taken over.
+func lock(dir string) (func(), error) {
+	path := filepath.Join(dir, ".lock")
+	for attempt := 0; attempt < 2; attempt++ {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintf(f, "%d\n", os.Getpid())
+			f.Close()
+			return func() { os.Remove(path) }, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return nil, fmt.Errorf("problems: cannot write to %s: %w", dir, err)
+		}
+		b, _ := os.ReadFile(path)
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		if pid > 0 && pid != os.Getpid() && syscall.Kill(pid, 0) == nil {
+			return nil, fmt.Errorf("problems: %s is in use by another hw1 run (pid %d); choose another --out", dir, pid)
+		}
+		os.Remove(path)
+	}
+	return nil, fmt.Errorf("problems: cannot lock %s", dir)
+}
+
+func deviceName(d string) string {
+	if d == "" {
+		return "default"
+	}
+	return d
+}
+
+func threads(s tfgraph.SessionConfig) int {
+	if s.IntraOpThreads > 0 {
+		return s.IntraOpThreads
+	}
+	return runtime.NumCPU()
+}
+
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}

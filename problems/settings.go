@@ -1,0 +1,110 @@
+package problems
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// applyOverrides sets the fields of the struct s points to from overrides, matching
+// each key with a field's `set` tag. Ints, floats, strings, bools and comma-separated
+// lists of ints, floats or strings are understood. An unknown key or a bad value is an
+// error naming both.
+func applyOverrides(s any, overrides map[string]string) error {
+	v := reflect.ValueOf(s).Elem()
+	fields := map[string]reflect.Value{}
+	var names []string
+	for i := 0; i < v.NumField(); i++ {
+		if tag := v.Type().Field(i).Tag.Get("set"); tag != "" {
+			fields[tag] = v.Field(i)
+			names = append(names, tag)
+		}
+	}
+	sort.Strings(names)
+	keys := make([]string, 0, len(overrides))
+	for k := range overrides {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f, ok := fields[k]
+		if !ok {
+			return fmt.Errorf("problems: unknown setting %q (settings: %s)", k, strings.Join(names, ", "))
+		}
+		if err := setValue(f, overrides[k]); err != nil {
+			return fmt.Errorf("problems: setting %s=%q: %w", k, overrides[k], err)
+		}
+	}
+	return nil
+}
+
+func setValue(f reflect.Value, s string) error {
+	switch f.Kind() {
+	case reflect.Int, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		f.SetInt(n)
+	case reflect.Uint64:
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		f.SetUint(n)
+	case reflect.Float64:
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return err
+		}
+		f.SetFloat(x)
+	case reflect.String:
+		f.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		f.SetBool(b)
+	case reflect.Slice:
+		parts := strings.Split(s, ",")
+		sl := reflect.MakeSlice(f.Type(), len(parts), len(parts))
+		for i, p := range parts {
+			if err := setValue(sl.Index(i), strings.TrimSpace(p)); err != nil {
+				return err
+			}
+		}
+		f.Set(sl)
+	default:
+		return fmt.Errorf("unsupported setting type %s", f.Type())
+	}
+	return nil
+}
+
+// settingsMap returns the `set`-tagged fields of the struct s points to, for the
+// manifest.
+func settingsMap(s any) map[string]any {
+	v := reflect.ValueOf(s)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	out := map[string]any{}
+	for i := 0; i < v.NumField(); i++ {
+		if tag := v.Type().Field(i).Tag.Get("set"); tag != "" {
+			out[tag] = v.Field(i).Interface()
+		}
+	}
+	return out
+}
+
+// SettingNames returns the names a problem's settings struct accepts.
+func settingNames(s any) []string {
+	var out []string
+	for k := range settingsMap(s) {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
