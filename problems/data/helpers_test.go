@@ -45,10 +45,10 @@ func randomBytes(seed uint64, n, bound int) []byte {
 
 // fixture is a small MNIST-layout dataset: images and labels of both splits.
 type fixture struct {
-	rows, cols          int
-	trainX, testX       []byte
-	trainY, testY       []byte
-	nTrain, nTest       int
+	rows, cols    int
+	trainX, testX []byte
+	trainY, testY []byte
+	nTrain, nTest int
 }
 
 // newFixture returns a seeded fixture of nTrain and nTest rows x cols images.

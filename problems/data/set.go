@@ -31,7 +31,7 @@ func (s *Set) Subset(n int) *Set {
 	n = max(0, min(n, s.N))
 	d := s.Dim()
 	return &Set{
-		X:       s.X[:n*d : n*d],
+		X:       s.X[: n*d : n*d],
 		Labels:  s.Labels[:n:n],
 		Shape:   append([]int(nil), s.Shape...),
 		N:       n,
