@@ -198,13 +198,22 @@ func (m *Model) N(s Split) int {
 // Steps returns the number of training steps taken so far.
 func (m *Model) Steps() int64 { return m.steps }
 
+// newVar creates a resource variable called name in scope s. Its shared name, which
+// identifies the resource in the session, is name: it must be unique in the model.
 func (m *Model) newVar(s *op.Scope, name string, shape []int, dtype tf.DataType) variable {
+	return m.newSharedVar(s, name, name, shape, dtype)
+}
+
+// newSharedVar is newVar with a shared name other than the node name: the data of the
+// train and test splits are both nodes "x" and "y" of their scopes, and would share one
+// resource (the test upload overwriting the training data) under the same shared name.
+func (m *Model) newSharedVar(s *op.Scope, name, shared string, shape []int, dtype tf.DataType) variable {
 	sh := make([]int64, len(shape))
 	for i, d := range shape {
 		sh[i] = int64(d)
 	}
-	h := op.VarHandleOp(s.SubScope(name), dtype, tf.MakeShape(sh...), op.VarHandleOpSharedName(name))
-	return variable{name: name, handle: h, shape: shape, dtype: dtype}
+	h := op.VarHandleOp(s.SubScope(name), dtype, tf.MakeShape(sh...), op.VarHandleOpSharedName(shared))
+	return variable{name: shared, handle: h, shape: shape, dtype: dtype}
 }
 
 // scalar returns a constant of the model's float type.
@@ -227,9 +236,9 @@ func (m *Model) build(train, test *Data) error {
 	m.idx = op.Placeholder(s.SubScope("idx"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1)))
 	m.lr = op.PlaceholderWithDefault(s.SubScope("lr"), m.scalar(s, m.opt.LearningRate), tf.ScalarShape())
 
-	m.splits[Train] = m.buildSplit(s.SubScope("train"), train)
+	m.splits[Train] = m.buildSplit(s.SubScope("train"), Train, train)
 	if test != nil {
-		m.splits[Test] = m.buildSplit(s.SubScope("test"), test)
+		m.splits[Test] = m.buildSplit(s.SubScope("test"), Test, test)
 	}
 	if err := s.Err(); err != nil {
 		return fmt.Errorf("tfgraph: building %q: %w", m.spec.Name, err)
@@ -247,18 +256,18 @@ func (m *Model) build(train, test *Data) error {
 
 // buildSplit puts the data of one split in variables and builds its evaluation subgraph
 // on the indices placeholder.
-func (m *Model) buildSplit(s *op.Scope, d *Data) *split {
+func (m *Model) buildSplit(s *op.Scope, which Split, d *Data) *split {
 	n, dim := d.N(), prod(m.spec.Input)
 	sp := &split{n: n}
-	xv := m.newVar(s, "x", []int{n, dim}, m.dt)
+	xv := m.newSharedVar(s, "x", which.String()+"/x", []int{n, dim}, m.dt)
 	sp.uploadX = op.Placeholder(s.SubScope("upload_x"), m.dt, op.PlaceholderShape(tf.MakeShape(int64(n), int64(dim))))
 	sp.upload = append(sp.upload, op.AssignVariableOp(s.SubScope("upload_x"), xv.handle, sp.uploadX))
 	var yv variable
 	if m.spec.loss() == CrossEntropy {
-		yv = m.newVar(s, "y", []int{n}, tf.Int32)
+		yv = m.newSharedVar(s, "y", which.String()+"/y", []int{n}, tf.Int32)
 		sp.uploadY = op.Placeholder(s.SubScope("upload_y"), tf.Int32, op.PlaceholderShape(tf.MakeShape(int64(n))))
 	} else {
-		yv = m.newVar(s, "y", []int{n, m.outDim}, m.dt)
+		yv = m.newSharedVar(s, "y", which.String()+"/y", []int{n, m.outDim}, m.dt)
 		sp.uploadY = op.Placeholder(s.SubScope("upload_y"), m.dt, op.PlaceholderShape(tf.MakeShape(int64(n), int64(m.outDim))))
 	}
 	sp.upload = append(sp.upload, op.AssignVariableOp(s.SubScope("upload_y"), yv.handle, sp.uploadY))

@@ -447,3 +447,41 @@ func TestCheckpointResumesExactly(t *testing.T) {
 		t.Error("restoring a missing checkpoint succeeded")
 	}
 }
+
+// TestSplitsKeepTheirOwnData guards against the train and test data sharing one
+// resource: each split must evaluate on its own examples and labels.
+func TestSplitsKeepTheirOwnData(t *testing.T) {
+	spec := MLP("splits", 6, []int{8}, 3, ReLU, CrossEntropy)
+	train := classification(50, []int{6}, 3, 11)
+	test := classification(80, []int{6}, 3, 12)
+	both := newModel(t, spec, train, test, Config{Seed: 5})
+	trainOnly := newModel(t, spec, train, nil, Config{Seed: 5})
+	testAsTrain := newModel(t, spec, test, nil, Config{Seed: 5})
+	cases := []struct {
+		name string
+		m    *Model
+		s    Split
+		ref  *Model
+	}{
+		{"train", both, Train, trainOnly},
+		{"test", both, Test, testAsTrain},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			l, a, err := c.m.Evaluate(c.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wl, wa, err := c.ref.Evaluate(Train)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !scalar.EqualWithinAbsOrRel(l, wl, 1e-6, 1e-6) || a != wa {
+				t.Errorf("%s split evaluates to loss %v accuracy %v, its own data gives %v %v", c.s, l, a, wl, wa)
+			}
+		})
+	}
+	if n := both.N(Test); n != 80 {
+		t.Errorf("N(Test) = %d, want 80", n)
+	}
+}
