@@ -32,4 +32,5 @@ require (
 	gonum.org/v1/gonum v0.17.0 // indirect
 	gonum.org/v1/plot v0.17.0 // indirect
 	google.golang.org/protobuf v1.31.0 // indirect
+	rsc.io/pdf v0.1.1 // indirect
 )

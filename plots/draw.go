@@ -1,0 +1,149 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"hw1/plots/records"
+)
+
+// FigureInfo names a figure and says what it shows. In the list of Figures, a name may
+// hold a placeholder in angle brackets ("loss-<function>") for figures drawn once per
+// run; a drawn figure has the name of its files.
+type FigureInfo struct {
+	Name    string
+	Caption string
+}
+
+// Drawn is a figure that Draw wrote: its name, its caption (with numbers from the
+// records, such as explained variance) and its files, PNG first.
+type Drawn struct {
+	FigureInfo
+	Files []string
+}
+
+// FigureError is the error for one figure that could not be drawn, typically because
+// its records lack a metric or a run.
+type FigureError struct {
+	Problem, Figure string
+	Err             error
+}
+
+// Error returns the error as "plots: PROBLEM: figure NAME: PROBLEM".
+func (e *FigureError) Error() string {
+	return fmt.Sprintf("plots: %s: figure %s: %s", e.Problem, e.Figure, strings.TrimPrefix(e.Err.Error(), "plots: "))
+}
+
+// Unwrap returns the underlying error.
+func (e *FigureError) Unwrap() error { return e.Err }
+
+// job is one figure to draw.
+type job struct {
+	name, caption string
+	build         func() (*Figure, error)
+}
+
+// problemFigures is the entry of one problem in the registry: its figures as listed by
+// Figures, and a function that plans them from the records.
+type problemFigures struct {
+	name    string
+	figures []FigureInfo
+	plan    func(t records.Table) ([]job, error)
+}
+
+// Problems returns the names of the problems that have figures, in order.
+func Problems() []string {
+	names := make([]string, len(registry))
+	for i, p := range registry {
+		names[i] = p.name
+	}
+	return names
+}
+
+// Figures returns the figures of a problem, with placeholders for per-run names, or nil
+// for an unknown problem.
+func Figures(problem string) []FigureInfo {
+	for _, p := range registry {
+		if p.name == problem {
+			return append([]FigureInfo(nil), p.figures...)
+		}
+	}
+	return nil
+}
+
+// Draw reads <dir>/records.csv, draws every figure of the problem into <dir>/figures/
+// as PNG and SVG, and returns the paths written. See DrawFigures.
+func Draw(problem, dir string) ([]string, error) {
+	drawn, err := DrawFigures(problem, dir)
+	var paths []string
+	for _, d := range drawn {
+		paths = append(paths, d.Files...)
+	}
+	return paths, err
+}
+
+// DrawFigures reads <dir>/records.csv (dir is the problem's output folder, such as
+// results/1-1), draws every figure of the problem into <dir>/figures/ as NAME.png and
+// NAME.svg, and returns what it drew.
+//
+// It fails at once for an unknown problem and for records.csv that cannot be read.
+// Otherwise it draws every figure it can: the figures that cannot be drawn (a metric
+// or run missing from the records) are reported together in a joined error of
+// *FigureError values, next to the figures that were drawn.
+func DrawFigures(problem, dir string) ([]Drawn, error) {
+	var pf *problemFigures
+	for i := range registry {
+		if registry[i].name == problem {
+			pf = &registry[i]
+		}
+	}
+	if pf == nil {
+		return nil, fmt.Errorf("plots: unknown problem %q (known: %s)", problem, strings.Join(Problems(), " "))
+	}
+	t, err := records.Read(filepath.Join(dir, "records.csv"))
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := pf.plan(t)
+	if err != nil {
+		return nil, fmt.Errorf("plots: %s: %s: %w", problem, filepath.Join(dir, "records.csv"), err)
+	}
+	out := filepath.Join(dir, "figures")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	var drawn []Drawn
+	var errs []error
+	for _, j := range jobs {
+		f, err := j.build()
+		if err == nil {
+			var files []string
+			files, err = f.Save(filepath.Join(out, j.name))
+			if err == nil {
+				drawn = append(drawn, Drawn{FigureInfo{j.name, j.caption}, files})
+				continue
+			}
+		}
+		errs = append(errs, &FigureError{Problem: problem, Figure: j.name, Err: err})
+	}
+	return drawn, errors.Join(errs...)
+}
+
+// fileName turns a run name into a safe part of a file name.
+func fileName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// missing returns the error for absent records.
+func missing(format string, args ...any) error {
+	return fmt.Errorf("missing records: "+format, args...)
+}

@@ -1,0 +1,330 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"hw1/plots/records"
+)
+
+// synth writes seeded synthetic records of a problem, in the layout of docs/records.md.
+type synth struct {
+	w   *records.Writer
+	rng *rand.Rand
+	err error
+}
+
+func (s *synth) row(run, model, split string, step int, epoch float64, metric string, value float64) {
+	if s.err == nil {
+		s.err = s.w.Write(records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value})
+	}
+}
+
+func (s *synth) noise() float64 { return math.Exp(0.1 * s.rng.NormFloat64()) }
+
+var nan = math.NaN()
+
+// writeSynthetic writes the records of problem into dir/records.csv.
+func writeSynthetic(t *testing.T, problem, dir string) {
+	t.Helper()
+	w, err := records.Create(filepath.Join(dir, "records.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &synth{w: w, rng: rand.New(rand.NewPCG(42, uint64(len(problem))))}
+	const no = records.NoStep
+	switch problem {
+	case "1-1":
+		for _, fn := range []string{"sinc", "sign"} {
+			for k, m := range []string{"deep-7", "mid-4", "shallow-1"} {
+				for e := 1; e <= 60; e++ {
+					s.row(fn, m, "train", no, float64(e), "loss", 0.1*math.Pow(0.9+0.02*float64(k), float64(e))*s.noise())
+				}
+				s.row(fn, m, "train", no, 60, "params", float64(570+k))
+				s.row(fn, m, "train", no, 60, "final_loss", 0.001)
+			}
+			for _, m := range []string{"truth", "deep-7", "mid-4", "shallow-1"} {
+				for i := range 50 {
+					x := -1 + 2*float64(i)/49
+					y := sinc(x)
+					if m != "truth" {
+						y += 0.05 * s.rng.NormFloat64()
+					}
+					s.row(fn, m, "grid", i, nan, "x", x)
+					s.row(fn, m, "grid", i, nan, "y", y)
+				}
+			}
+		}
+	case "1-2":
+		for _, task := range []string{"mnist", "fashion-mnist"} {
+			for k, m := range []string{"cnn-2", "cnn-4", "dnn"} {
+				for e := 1; e <= 12; e++ {
+					s.row(task, m, "train", no, float64(e), "loss", 2/float64(e+k)*s.noise())
+					s.row(task, m, "train", no, float64(e), "accuracy", 1-0.5/float64(e+k))
+				}
+				s.row(task, m, "test", no, 12, "loss", 0.05)
+				s.row(task, m, "test", no, 12, "accuracy", 0.99-0.01*float64(k))
+				s.row(task, m, "", no, nan, "params", 20000)
+			}
+		}
+	case "2-1":
+		for r := 1; r <= 8; r++ {
+			run := fmt.Sprintf("seed-%d", r)
+			for k := 0; k <= 10; k++ { // steps beyond 9 check numeric ordering
+				epoch := float64(3 * k)
+				s.row(run, "dnn", "train", k, epoch, "loss", 2/float64(k+1))
+				s.row(run, "dnn", "train", k, epoch, "accuracy", 1-0.9/float64(k+1))
+				for _, split := range []string{"pca-layer", "pca-model"} {
+					a := 2 * math.Pi * float64(r) / 8
+					s.row(run, "dnn", split, k, epoch, "pc1", float64(k)*math.Cos(a)+0.2*s.rng.NormFloat64())
+					s.row(run, "dnn", split, k, epoch, "pc2", float64(k)*math.Sin(a)+0.2*s.rng.NormFloat64())
+				}
+			}
+		}
+		for _, split := range []string{"pca-layer", "pca-model"} {
+			s.row("all", "dnn", split, no, nan, "explained1", 0.412)
+			s.row("all", "dnn", split, no, nan, "explained2", 0.175)
+		}
+	case "2-2":
+		for _, task := range []string{"mnist", "sinc"} {
+			for i := range 200 {
+				s.row("gradnorm-"+task, "net", "train", i, float64(i)/50, "loss", 2/float64(i+1)*s.noise())
+				g := 3 / math.Sqrt(float64(i+1)) * s.noise()
+				if i == 7 {
+					g = nan // allowed for grad_norm, left out of the chart
+				}
+				s.row("gradnorm-"+task, "net", "train", i, float64(i)/50, "grad_norm", g)
+			}
+		}
+		for r := range 100 {
+			run := fmt.Sprintf("seed-%d", r)
+			ratio := 0.5 + 0.5*s.rng.Float64()
+			s.row(run, "mlp", "train", no, nan, "loss", 0.1*(1.1-ratio)*s.noise())
+			s.row(run, "mlp", "train", no, nan, "grad_norm", 1e-5)
+			s.row(run, "mlp", "train", no, nan, "minimal_ratio", ratio)
+			s.row(run, "mlp", "train", no, nan, "converged", float64(r%5/4^1))
+			s.row(run, "mlp", "train", no, nan, "eig_tolerance", 1e-6)
+		}
+	case "3-1":
+		for _, run := range []string{"random-labels", "true-labels"} {
+			for e := 1; e <= 80; e++ {
+				fit := 1 - math.Exp(-float64(e)/20)
+				s.row(run, "cnn", "train", no, float64(e), "loss", 2.3*(1-fit)+1e-3)
+				s.row(run, "cnn", "test", no, float64(e), "loss", 2.3+float64(e)/20)
+				s.row(run, "cnn", "train", no, float64(e), "accuracy", 0.1+0.9*fit)
+				s.row(run, "cnn", "test", no, float64(e), "accuracy", 0.1)
+			}
+		}
+	case "3-2":
+		for i := range 12 {
+			m := fmt.Sprintf("dnn-w%d", 4<<i)
+			params := 100 * math.Pow(2, float64(i))
+			s.row("sweep", m, "", i, nan, "params", params)
+			s.row("sweep", m, "train", i, 20, "loss", 1/math.Log(params))
+			s.row("sweep", m, "test", i, 20, "loss", 1.5/math.Log(params)+0.01*float64(i))
+			s.row("sweep", m, "train", i, 20, "accuracy", 1-1/math.Log(params))
+			s.row("sweep", m, "test", i, 20, "accuracy", 0.95-1/math.Log(params))
+		}
+	case "3-3":
+		for _, run := range []string{"interp-batch", "interp-lr"} {
+			for i := range 51 {
+				alpha := -1 + 3*float64(i)/50
+				s.row(run, "pair", "", i, nan, "alpha", alpha)
+				d := math.Min(alpha*alpha, (alpha-1)*(alpha-1))
+				s.row(run, "pair", "train", i, nan, "loss", 0.01+5*d)
+				s.row(run, "pair", "test", i, nan, "loss", 0.05+5*d)
+				s.row(run, "pair", "train", i, nan, "accuracy", math.Max(0.1, 1-d))
+				s.row(run, "pair", "test", i, nan, "accuracy", math.Max(0.1, 0.98-d))
+			}
+		}
+		for i, b := range []int{16, 64, 256, 1024, 4096} {
+			m := fmt.Sprintf("batch-%d", b)
+			lb := math.Log2(float64(b))
+			s.row("sensitivity", m, "", i, nan, "batch_size", float64(b))
+			s.row("sensitivity", m, "train", i, 10, "loss", 0.01*lb)
+			s.row("sensitivity", m, "test", i, 10, "loss", 0.03+0.01*lb)
+			s.row("sensitivity", m, "train", i, 10, "accuracy", 1-0.001*lb)
+			s.row("sensitivity", m, "test", i, 10, "accuracy", 0.99-0.004*lb)
+			s.row("sensitivity", m, "test", i, 10, "sensitivity", 0.5+0.1*lb)
+			s.row("sensitivity", m, "train", i, 10, "sharpness_1e-3", 2*lb)
+			s.row("sensitivity", m, "train", i, 10, "sharpness_5e-4", lb)
+		}
+	default:
+		t.Fatalf("no synthetic records for %s", problem)
+	}
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantFigures are the figures Draw must write from the synthetic records.
+var wantFigures = map[string][]string{
+	"1-1": {"loss-sinc", "predictions-sinc", "loss-sign", "predictions-sign"},
+	"1-2": {"loss-mnist", "accuracy-mnist", "loss-fashion-mnist", "accuracy-fashion-mnist"},
+	"2-1": {"pca-layer", "pca-model"},
+	"2-2": {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio"},
+	"3-1": {"curves-random-labels", "curves-true-labels"},
+	"3-2": {"params"},
+	"3-3": {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity"},
+}
+
+func TestDraw(t *testing.T) {
+	keep := os.Getenv("HW1_PLOTS_KEEP") // a folder to keep the figures in, for a look
+	for _, problem := range Problems() {
+		t.Run(problem, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if keep != "" {
+				dir = filepath.Join(keep, problem)
+				os.RemoveAll(dir)
+				os.MkdirAll(dir, 0o755)
+			}
+			writeSynthetic(t, problem, dir)
+			drawn, err := DrawFigures(problem, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, d := range drawn {
+				names = append(names, d.Name)
+				if d.Caption == "" {
+					t.Errorf("%s has no caption", d.Name)
+				}
+				if len(d.Files) != 2 || !strings.HasSuffix(d.Files[0], ".png") || !strings.HasSuffix(d.Files[1], ".svg") {
+					t.Errorf("%s: files %v, want a PNG and an SVG", d.Name, d.Files)
+				}
+				for _, f := range d.Files {
+					fi, err := os.Stat(f)
+					if err != nil || fi.Size() < 1000 {
+						t.Errorf("%s: %v", f, err)
+					}
+					if filepath.Dir(f) != filepath.Join(dir, "figures") {
+						t.Errorf("%s is not in %s/figures", f, dir)
+					}
+				}
+			}
+			if want := wantFigures[problem]; !slices.Equal(names, want) {
+				t.Errorf("drew %v, want %v", names, want)
+			}
+			paths, err := Draw(problem, dir)
+			if err != nil || len(paths) != 2*len(wantFigures[problem]) {
+				t.Errorf("Draw: %d paths, %v", len(paths), err)
+			}
+		})
+	}
+}
+
+func TestDrawCaptions(t *testing.T) {
+	dir := t.TempDir()
+	writeSynthetic(t, "2-1", dir)
+	drawn, err := DrawFigures("2-1", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := drawn[0].Caption; !strings.Contains(c, "41.2%") || !strings.Contains(c, "17.5%") {
+		t.Errorf("caption %q lacks the explained variance", c)
+	}
+	dir = t.TempDir()
+	writeSynthetic(t, "2-2", dir)
+	drawn, err = DrawFigures("2-2", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := drawn[2].Caption; !strings.Contains(c, "for 100 runs; 80 reached") || !strings.Contains(c, "above 1e-06") {
+		t.Errorf("caption %q lacks the counts or the tolerance", c)
+	}
+}
+
+func TestDrawMissing(t *testing.T) {
+	dir := t.TempDir()
+	writeSynthetic(t, "3-3", dir)
+	// Drop the sensitivity rows: the interpolation figures are still drawn.
+	rows, err := records.Read(filepath.Join(dir, "records.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := records.Create(filepath.Join(dir, "records.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Metric != "sensitivity" {
+			w.Write(r)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := DrawFigures("3-3", dir)
+	if len(drawn) != 2 {
+		t.Errorf("drew %d figures, want the 2 interpolation figures", len(drawn))
+	}
+	var fe *FigureError
+	if !errors.As(err, &fe) || fe.Figure != "sensitivity" || fe.Problem != "3-3" {
+		t.Fatalf("got %v, want a FigureError for the sensitivity figure", err)
+	}
+	want := `plots: 3-3: figure sensitivity: missing records: no "sensitivity" rows with a "batch_size" row of the same run, model and step`
+	if err.Error() != want {
+		t.Errorf("error\n%v\nwant\n%s", err, want)
+	}
+}
+
+func TestDrawErrors(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Draw("9-9", dir); err == nil || !strings.Contains(err.Error(), `plots: unknown problem "9-9" (known: 1-1 1-2 2-1 2-2 3-1 3-2 3-3)`) {
+		t.Errorf("unknown problem: %v", err)
+	}
+	if _, err := Draw("1-1", dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("no records: %v", err)
+	}
+	// Records without any known metric: every problem reports what is missing.
+	w, err := records.Create(filepath.Join(dir, "records.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write(records.Row{Run: "r", Model: "m", Step: records.NoStep, Epoch: nan, Metric: "other", Value: 1})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, problem := range Problems() {
+		paths, err := Draw(problem, dir)
+		if err == nil || len(paths) != 0 {
+			t.Errorf("%s: %v, %v", problem, paths, err)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), "plots: "+problem+": ") || !strings.Contains(err.Error(), "missing records") {
+			t.Errorf("%s: %v", problem, err)
+		}
+		t.Logf("%s: %v", problem, err)
+	}
+}
+
+func TestFigures(t *testing.T) {
+	if got := Problems(); !slices.Equal(got, []string{"1-1", "1-2", "2-1", "2-2", "3-1", "3-2", "3-3"}) {
+		t.Errorf("Problems = %v", got)
+	}
+	for _, p := range Problems() {
+		figs := Figures(p)
+		if len(figs) == 0 {
+			t.Errorf("%s has no figures", p)
+		}
+		for _, f := range figs {
+			if f.Name == "" || !strings.HasSuffix(f.Caption, ".") {
+				t.Errorf("%s: figure %+v needs a name and a caption sentence", p, f)
+			}
+		}
+	}
+	if Figures("0-0") != nil {
+		t.Error("Figures of an unknown problem is not nil")
+	}
+}

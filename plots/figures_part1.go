@@ -1,0 +1,143 @@
+package plots
+
+import (
+	"fmt"
+
+	"hw1/plots/records"
+)
+
+// Problem 1-1: simulate a function.
+var figures11 = problemFigures{
+	name: "1-1",
+	figures: []FigureInfo{
+		{"loss-<function>", "Training loss (MSE, log scale) of every model against epoch, one figure per target function; the legend gives each model's parameter count."},
+		{"predictions-<function>", "Each model's prediction on a dense grid against the ground truth (thick dashed line), one figure per target function."},
+	},
+	plan: plan11,
+}
+
+func plan11(t records.Table) ([]job, error) {
+	loss := t.Split("train").Metric("loss")
+	grid := t.Split("grid")
+	runs := union(loss.Runs(), grid.Runs())
+	if len(runs) == 0 {
+		return nil, missing(`no "loss" rows in split train and no grid rows`)
+	}
+	var jobs []job
+	for _, run := range runs {
+		jobs = append(jobs, job{
+			name:    "loss-" + fileName(run),
+			caption: fmt.Sprintf("Training loss (MSE, log scale) of every model against epoch when fitting %s.", run),
+			build: func() (*Figure, error) {
+				rows := loss.Run(run)
+				if len(rows) == 0 {
+					return nil, missing("run %s has no %q rows in split train", run, "loss")
+				}
+				s, err := curves(rows, records.ByEpoch, func(r records.Row) string { return withParams(t.Run(run), r.Model) })
+				if err != nil {
+					return nil, err
+				}
+				return LineChart(Axes{Title: run + ": training loss", X: "epoch", Y: "training loss (MSE)", LogY: true}, s...)
+			},
+		}, job{
+			name:    "predictions-" + fileName(run),
+			caption: fmt.Sprintf("Each model's prediction against the ground truth %s (thick dashed line) on a dense grid.", run),
+			build: func() (*Figure, error) {
+				g := grid.Run(run)
+				truth, err := sweep(g.Model("truth"), "x", "y", func(records.Pair) string { return "ground truth" })
+				if err != nil {
+					return nil, fmt.Errorf("run %s, model truth: %w", run, err)
+				}
+				var preds []Series
+				for _, m := range g.Models() {
+					if m == "truth" {
+						continue
+					}
+					s, err := sweep(g.Model(m), "x", "y", func(records.Pair) string { return m })
+					if err != nil {
+						return nil, fmt.Errorf("run %s, model %s: %w", run, m, err)
+					}
+					preds = append(preds, s...)
+				}
+				if len(preds) == 0 {
+					return nil, missing("run %s has no model predictions in split grid", run)
+				}
+				return PredictionChart(Axes{Title: run + ": predictions", X: "x", Y: "y"}, truth[0], preds...)
+			},
+		})
+	}
+	return jobs, nil
+}
+
+// withParams labels a model with its parameter count when the records hold one.
+func withParams(t records.Table, model string) string {
+	if v, ok := last(t.Model(model).Metric("params")); ok {
+		return fmt.Sprintf("%s (%.0f params)", model, v)
+	}
+	return model
+}
+
+// union returns the strings of a followed by those of b not in a.
+func union(a, b []string) []string {
+	seen := make(map[string]bool)
+	var out []string
+	for _, s := range append(append([]string(nil), a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Problem 1-2: train on actual tasks.
+var figures12 = problemFigures{
+	name: "1-2",
+	figures: []FigureInfo{
+		{"loss-<task>", "Training loss (cross-entropy, log scale) of every model against epoch, one figure per task."},
+		{"accuracy-<task>", "Training accuracy of every model against epoch, one figure per task; the legend gives each model's test accuracy."},
+	},
+	plan: plan12,
+}
+
+func plan12(t records.Table) ([]job, error) {
+	train := t.Split("train")
+	runs := train.Metric("loss").Runs()
+	runs = union(runs, train.Metric("accuracy").Runs())
+	if len(runs) == 0 {
+		return nil, missing(`no "loss" or "accuracy" rows in split train`)
+	}
+	var jobs []job
+	for _, run := range runs {
+		label := func(r records.Row) string {
+			if v, ok := last(t.Run(run).Model(r.Model).Split("test").Metric("accuracy")); ok {
+				return fmt.Sprintf("%s (test %s)", r.Model, percent(v, 2))
+			}
+			return r.Model
+		}
+		for _, c := range []struct {
+			metric, y, caption string
+			log                bool
+		}{
+			{"loss", "training loss (cross-entropy)", "Training loss (cross-entropy, log scale) of every model against epoch on %s; the legend gives each model's test accuracy.", true},
+			{"accuracy", "training accuracy", "Training accuracy of every model against epoch on %s; the legend gives each model's test accuracy.", false},
+		} {
+			jobs = append(jobs, job{
+				name:    c.metric + "-" + fileName(run),
+				caption: fmt.Sprintf(c.caption, run),
+				build: func() (*Figure, error) {
+					rows := train.Run(run).Metric(c.metric)
+					if len(rows) == 0 {
+						return nil, missing("run %s has no %q rows in split train", run, c.metric)
+					}
+					s, err := curves(rows, records.ByEpoch, label)
+					if err != nil {
+						return nil, err
+					}
+					return LineChart(Axes{Title: run + ": " + c.y, X: "epoch", Y: c.y, LogY: c.log}, s...)
+				},
+			})
+		}
+	}
+	return jobs, nil
+}

@@ -1,0 +1,200 @@
+package plots
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"hw1/plots/records"
+)
+
+// Problem 3-1: can a network fit random labels?
+var figures31 = problemFigures{
+	name: "3-1",
+	figures: []FigureInfo{
+		{"curves-<run>", "Train and test loss (log scale, left) and accuracy (right) against epoch, one figure per run (random labels; true labels for contrast)."},
+	},
+	plan: plan31,
+}
+
+func plan31(t records.Table) ([]job, error) {
+	runs := union(t.Metric("loss").Runs(), t.Metric("accuracy").Runs())
+	if len(runs) == 0 {
+		return nil, missing(`no "loss" or "accuracy" rows`)
+	}
+	var jobs []job
+	for _, run := range runs {
+		jobs = append(jobs, job{
+			name:    "curves-" + fileName(run),
+			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) against epoch for %s; the training labels were drawn once and kept fixed, the test set keeps its true labels.", run),
+			build: func() (*Figure, error) {
+				rows := t.Run(run).Where(func(r records.Row) bool { return r.Split == "train" || r.Split == "test" })
+				label := rowLabel(bySplit(nil, rows.Models()))
+				var panels []Panel
+				for _, c := range []struct {
+					metric, y string
+					log       bool
+				}{{"loss", "cross-entropy", true}, {"accuracy", "accuracy", false}} {
+					m := rows.Metric(c.metric)
+					if len(m) == 0 {
+						return nil, missing("run %s has no %q rows in split train or test", run, c.metric)
+					}
+					s, err := curves(m, records.ByEpoch, label)
+					if err != nil {
+						return nil, err
+					}
+					panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: "epoch", Y: c.y, LogY: c.log}, Series: s})
+				}
+				return PanelChart(run+": train and test against epoch", panels...)
+			},
+		})
+	}
+	return jobs, nil
+}
+
+// Problem 3-2: number of parameters against generalization.
+var figures32 = problemFigures{
+	name: "3-2",
+	figures: []FigureInfo{
+		{"params", "Train and test loss (left) and accuracy (right) of every model against its number of parameters (log scale), all trained with the same budget."},
+	},
+	plan: plan32,
+}
+
+func plan32(t records.Table) ([]job, error) {
+	return []job{{
+		name:    "params",
+		caption: fmt.Sprintf("Train and test loss (left) and accuracy (right) of %d models against their number of parameters (log scale), all trained with the same budget.", len(t.Metric("params").Models())),
+		build: func() (*Figure, error) {
+			return sweepChart(t, "params", "number of parameters", "parameter count", false)
+		},
+	}}, nil
+}
+
+// sweepChart draws loss and accuracy, train and test, against a coordinate metric,
+// with log x; with extra it adds the sensitivity and sharpness panels of 3-3.
+func sweepChart(t records.Table, coord, xlabel, title string, extra bool) (*Figure, error) {
+	coords := t.Metric(coord)
+	if len(coords) == 0 {
+		return nil, missing("no %q rows", coord)
+	}
+	rows := t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
+	label := pairLabel(bySplit(coords.Runs(), nil))
+	var ticks []float64
+	if extra {
+		ticks = distinctValues(coords)
+	}
+	panel := func(metric, y string, logY bool, splits ...string) (Panel, error) {
+		m := slices.Concat(rows.Metric(coord), rows.Metric(metric).Where(func(r records.Row) bool { return slices.Contains(splits, r.Split) }))
+		s, err := sweep(m, coord, metric, label)
+		if err != nil {
+			return Panel{}, err
+		}
+		return Panel{Axes: Axes{Title: metric, X: xlabel, Y: y, LogX: true, LogY: logY, XTicks: ticks}, Series: s, Markers: true}, nil
+	}
+	var panels []Panel
+	for _, c := range []struct {
+		metric, y string
+		log       bool
+		splits    []string
+	}{
+		{"loss", "cross-entropy", true, []string{"train", "test"}},
+		{"accuracy", "accuracy", false, []string{"train", "test"}},
+	} {
+		p, err := panel(c.metric, c.y, c.log, c.splits...)
+		if err != nil {
+			return nil, err
+		}
+		panels = append(panels, p)
+	}
+	if extra {
+		p, err := panel("sensitivity", "mean Frobenius norm of the Jacobian", false, "test")
+		if err != nil {
+			return nil, err
+		}
+		p.Title = "sensitivity"
+		panels = append(panels, p)
+		var sharp []Series
+		for _, m := range rows.Metrics() {
+			eps, ok := strings.CutPrefix(m, "sharpness_")
+			if !ok {
+				continue
+			}
+			s, err := sweep(slices.Concat(rows.Metric(coord), rows.Metric(m)), coord, m, func(p records.Pair) string {
+				if len(coords.Runs()) > 1 {
+					return p.Run + " ε = " + eps
+				}
+				return "ε = " + eps
+			})
+			if err != nil {
+				continue // sharpness is optional
+			}
+			sharp = append(sharp, s...)
+		}
+		if len(sharp) > 0 {
+			panels = append(panels, Panel{Axes: Axes{Title: "sharpness", X: xlabel, Y: "sharpness (%)", LogX: true, XTicks: ticks}, Series: sharp, Markers: true})
+		}
+	}
+	return PanelChart(title, panels...)
+}
+
+// distinctValues returns the distinct values of t's rows, sorted.
+func distinctValues(t records.Table) []float64 {
+	var vs []float64
+	for _, r := range t {
+		vs = append(vs, r.Value)
+	}
+	slices.Sort(vs)
+	return slices.Compact(vs)
+}
+
+// Problem 3-3: flatness against generalization.
+var figures33 = problemFigures{
+	name: "3-3",
+	figures: []FigureInfo{
+		{"interpolation-<run>", "Train and test loss (log scale, left) and accuracy (right) along the line θ(α) = (1-α)·θ1 + α·θ2 between two trained models, one figure per pair (batch size, learning rate)."},
+		{"sensitivity", "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness against the training batch size (log scale)."},
+	},
+	plan: plan33,
+}
+
+func plan33(t records.Table) ([]job, error) {
+	alphaRuns := t.Metric("alpha").Runs()
+	if len(alphaRuns) == 0 {
+		alphaRuns = []string{"interp"}
+	}
+	var jobs []job
+	for _, run := range alphaRuns {
+		jobs = append(jobs, job{
+			name:    "interpolation-" + fileName(run),
+			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) along θ(α) = (1-α)·θ1 + α·θ2 between the two models of %s; α = 0 and α = 1 are the trained models.", run),
+			build: func() (*Figure, error) {
+				rows := t.Run(run)
+				if len(rows.Metric("alpha")) == 0 {
+					return nil, missing("no %q rows (interpolation runs)", "alpha")
+				}
+				label := pairLabel(bySplit(nil, rows.Metric("alpha").Models()))
+				var panels []Panel
+				for _, c := range []struct {
+					metric, y string
+					log       bool
+				}{{"loss", "cross-entropy", true}, {"accuracy", "accuracy", false}} {
+					s, err := sweep(rows, "alpha", c.metric, label)
+					if err != nil {
+						return nil, fmt.Errorf("run %s: %w", run, err)
+					}
+					panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: "α", Y: c.y, LogY: c.log}, Series: s})
+				}
+				return PanelChart(run+": interpolation between two minima", panels...)
+			},
+		})
+	}
+	jobs = append(jobs, job{
+		name:    "sensitivity",
+		caption: "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness (ε as given) against the training batch size.",
+		build: func() (*Figure, error) {
+			return sweepChart(t, "batch_size", "batch size", "sensitivity and sharpness against batch size", true)
+		},
+	})
+	return jobs, nil
+}

@@ -1,0 +1,235 @@
+package records
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+)
+
+// Status is the state of a run as recorded in its manifest.
+type Status string
+
+// The statuses of a run.
+const (
+	StatusRunning     Status = "running"     // written when the run starts
+	StatusOK          Status = "ok"          // the run finished
+	StatusFailed      Status = "failed"      // the run stopped on an error (Manifest.Error)
+	StatusInterrupted Status = "interrupted" // the run was stopped by a signal
+)
+
+// Manifest is the content of manifest.json: a run's settings and outcome.
+//
+// Times are written in RFC 3339 form; End is left out while the run is running.
+// Summary values that are NaN or infinite are written as JSON null and read back as
+// NaN, since JSON has no such numbers.
+type Manifest struct {
+	Problem    string             `json:"problem"`
+	Profile    string             `json:"profile"`
+	Status     Status             `json:"status"`
+	Error      string             `json:"error"`
+	Settings   map[string]any     `json:"settings"`
+	Seeds      []int64            `json:"seeds"`
+	Dataset    Dataset            `json:"dataset"`
+	TensorFlow TensorFlow         `json:"tensorflow"`
+	Device     string             `json:"device"`
+	Threads    int                `json:"threads"`
+	HW1Version string             `json:"hw1_version"`
+	Start      time.Time          `json:"start"`
+	End        time.Time          `json:"end,omitzero"`
+	WallSecs   float64            `json:"wall_seconds"`
+	Summary    map[string]float64 `json:"summary"`
+	// Notes are free-form remarks for the report, one sentence each (a dataset that
+	// was replaced by a smaller one, a tolerance that was relaxed, ...).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Dataset describes the data a run used; Train and Test count examples.
+type Dataset struct {
+	Name   string `json:"name"`
+	Source string `json:"source"`
+	Train  int    `json:"train"`
+	Test   int    `json:"test"`
+}
+
+// TensorFlow names the TensorFlow library a run used.
+type TensorFlow struct {
+	Version string `json:"version"`
+	Library string `json:"library"`
+}
+
+// Validate checks the manifest and returns an error naming the first bad field. A valid
+// manifest has a problem, a known status, no error message when the status is ok and
+// one when it is failed, a start time, an end time not before the start once the run
+// is over, and non-negative counts and wall time.
+func (m *Manifest) Validate() error {
+	switch {
+	case m.Problem == "":
+		return errors.New("problem: empty")
+	case m.Status != StatusRunning && m.Status != StatusOK && m.Status != StatusFailed && m.Status != StatusInterrupted:
+		return fmt.Errorf("status: unknown status %q", m.Status)
+	case m.Status == StatusOK && m.Error != "":
+		return errors.New("error: set although status is ok")
+	case m.Status == StatusFailed && m.Error == "":
+		return errors.New("error: empty although status is failed")
+	case m.Start.IsZero():
+		return errors.New("start: missing")
+	case m.Status != StatusRunning && m.End.IsZero():
+		return fmt.Errorf("end: missing although status is %s", m.Status)
+	case !m.End.IsZero() && m.End.Before(m.Start):
+		return errors.New("end: before start")
+	case math.IsNaN(m.WallSecs) || math.IsInf(m.WallSecs, 0) || m.WallSecs < 0:
+		return fmt.Errorf("wall_seconds: %v is not a finite non-negative number", m.WallSecs)
+	case m.Threads < 0:
+		return fmt.Errorf("threads: negative (%d)", m.Threads)
+	case m.Dataset.Train < 0 || m.Dataset.Test < 0:
+		return fmt.Errorf("dataset: negative size (train %d, test %d)", m.Dataset.Train, m.Dataset.Test)
+	}
+	return nil
+}
+
+// manifestJSON is the wire form of a Manifest: summary values may be null.
+type manifestJSON struct {
+	*alias
+	Summary map[string]*float64 `json:"summary"`
+}
+
+type alias Manifest
+
+// MarshalJSON implements json.Marshaler, writing non-finite summary values as null.
+func (m Manifest) MarshalJSON() ([]byte, error) {
+	w := manifestJSON{alias: (*alias)(&m)}
+	if m.Summary != nil {
+		w.Summary = make(map[string]*float64, len(m.Summary))
+		for k, v := range m.Summary {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				w.Summary[k] = nil
+				continue
+			}
+			w.Summary[k] = &v
+		}
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON implements json.Unmarshaler, reading null summary values as NaN. It
+// rejects unknown fields.
+func (m *Manifest) UnmarshalJSON(data []byte) error {
+	var w manifestJSON
+	w.alias = (*alias)(m)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return err
+	}
+	m.Summary = nil
+	if w.Summary != nil {
+		m.Summary = make(map[string]float64, len(w.Summary))
+		for k, v := range w.Summary {
+			m.Summary[k] = math.NaN()
+			if v != nil {
+				m.Summary[k] = *v
+			}
+		}
+	}
+	return nil
+}
+
+// WriteManifest validates m and writes it to path atomically: into a temporary file in
+// the same directory, synced to stable storage, then renamed over path. Readers see
+// either the old manifest or the new one, never a mixture.
+func WriteManifest(path string, m *Manifest) (err error) {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("plots/records: %s: %w", path, err)
+	}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("plots/records: %s: %w", path, err)
+	}
+	data = append(data, '\n')
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("plots/records: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("plots/records: %w", err)
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("plots/records: %w", err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("plots/records: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("plots/records: %w", err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("plots/records: %w", err)
+	}
+	if d, derr := os.Open(dir); derr == nil { // make the rename durable where supported
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// ReadManifest reads and validates the manifest at path. See ParseManifest.
+func ReadManifest(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("plots/records: %w", err)
+	}
+	return parseManifest(data, path)
+}
+
+// ParseManifest reads and validates a manifest from r; name is used in error messages.
+// The manifest must be one JSON object with no unknown fields and no trailing data, and
+// must pass Validate.
+func ParseManifest(r io.Reader, name string) (*Manifest, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("plots/records: %s: %w", name, err)
+	}
+	return parseManifest(data, name)
+}
+
+func parseManifest(data []byte, name string) (*Manifest, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var m Manifest
+	if err := dec.Decode(&m); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = ErrEmpty
+		}
+		return nil, fmt.Errorf("plots/records: %s: %w", name, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("plots/records: %s: data after the JSON object", name)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("plots/records: %s: %w", name, err)
+	}
+	return &m, nil
+}
+
+// SummaryKeys returns the keys of m.Summary in sorted order.
+func (m *Manifest) SummaryKeys() []string {
+	keys := make([]string, 0, len(m.Summary))
+	for k := range m.Summary {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

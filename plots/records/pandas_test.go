@@ -1,0 +1,114 @@
+package records
+
+import (
+	"encoding/json"
+	"math"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// pandasScript reads records.csv with pandas' defaults and prints the columns, their
+// dtypes and every cell as JSON (numbers as Python reprs, missing cells as null).
+const pandasScript = `
+import json, math, sys
+import pandas as pd
+df = pd.read_csv(sys.argv[1])
+def cell(v):
+    if isinstance(v, float):
+        return None if math.isnan(v) else repr(v)
+    if hasattr(v, "item"):
+        return cell(v.item())
+    return v
+print(json.dumps({
+    "columns": list(df.columns),
+    "dtypes": [str(t) for t in df.dtypes],
+    "rows": [[cell(v) for v in r] for r in df.itertuples(index=False)],
+}))
+`
+
+// TestPandasReadsRecords checks that pandas reads the format with its defaults: the
+// right columns, numbers as float64, empty cells as missing. It needs python3 with
+// pandas and is skipped without them; TestFormat pins the same format in Go.
+func TestPandasReadsRecords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starting pandas takes seconds")
+	}
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not found")
+	}
+	if err := exec.Command(py, "-c", "import pandas").Run(); err != nil {
+		t.Skip("pandas not installed")
+	}
+	path := filepath.Join(t.TempDir(), "records.csv")
+	rows := sample()
+	writeAll(t, path, rows)
+	out, err := exec.Command(py, "-c", pandasScript, path).Output()
+	if err != nil {
+		t.Fatalf("pandas: %v", err)
+	}
+	var got struct {
+		Columns, Dtypes []string
+		Rows            [][]*string
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v in %s", err, out)
+	}
+	if len(got.Columns) != len(Columns) {
+		t.Fatalf("columns %v, want %v", got.Columns, Columns)
+	}
+	for i, c := range Columns {
+		if got.Columns[i] != c {
+			t.Errorf("column %d is %q, want %q", i, got.Columns[i], c)
+		}
+	}
+	for _, i := range []int{3, 4, 6} { // step, epoch, value
+		if got.Dtypes[i] != "float64" {
+			t.Errorf("column %s has dtype %s, want float64", Columns[i], got.Dtypes[i])
+		}
+	}
+	if len(got.Rows) != len(rows) {
+		t.Fatalf("pandas read %d rows, want %d", len(got.Rows), len(rows))
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	num := func(p *string) float64 {
+		if p == nil {
+			return math.NaN()
+		}
+		v, err := strconv.ParseFloat(*p, 64)
+		if err != nil {
+			t.Fatalf("pandas cell %q: %v", *p, err)
+		}
+		return v
+	}
+	same := func(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) }
+	for i, r := range rows {
+		c := got.Rows[i]
+		step := math.NaN()
+		if r.HasStep() {
+			step = float64(r.Step)
+		}
+		if str(c[0]) != r.Run || str(c[1]) != r.Model || str(c[2]) != r.Split || str(c[5]) != r.Metric ||
+			!same(num(c[3]), step) || !same(num(c[4]), r.Epoch) || !same(num(c[6]), r.Value) {
+			t.Errorf("row %d: pandas read %v, want %+v", i, cellStrings(c), r)
+		}
+	}
+}
+
+func cellStrings(cells []*string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = "<NA>"
+		if c != nil {
+			out[i] = *c
+		}
+	}
+	return out
+}

@@ -1,0 +1,155 @@
+package records
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Columns are the columns of records.csv, in order.
+var Columns = [...]string{"run", "model", "split", "step", "epoch", "metric", "value"}
+
+// NoStep is the Step of a row whose step cell is empty (not applicable).
+const NoStep = -1
+
+// Row is one observation: the value of one metric of one model at one point of a run.
+//
+// Run, Model and Metric are never empty; Split may be empty. Step is a non-negative
+// index, or NoStep for an empty cell. Epoch is a finite non-negative number, or NaN for
+// an empty cell. Value is finite, except that metrics for which AllowsNaN reports true
+// may also hold NaN or ±Inf.
+type Row struct {
+	Run, Model, Split string
+	Step              int
+	Epoch             float64
+	Metric            string
+	Value             float64
+}
+
+// HasStep reports whether the row's step cell is filled.
+func (r Row) HasStep() bool { return r.Step != NoStep }
+
+// HasEpoch reports whether the row's epoch cell is filled.
+func (r Row) HasEpoch() bool { return !math.IsNaN(r.Epoch) }
+
+// Key returns the key rows are joined on: run, model, split and step.
+func (r Row) Key() Key { return Key{Run: r.Run, Model: r.Model, Split: r.Split, Step: r.Step} }
+
+// Key identifies the rows that belong to one observation point: the same run, model,
+// split and step (NoStep included).
+type Key struct {
+	Run, Model, Split string
+	Step              int
+}
+
+// nanMetrics are the metrics whose value may be NaN or infinite: quantities that a run
+// may legitimately fail to compute (an eigensolver that did not converge, an optional
+// measurement that was skipped). Everything else, loss and accuracy first, must be finite.
+var nanMetrics = map[string]bool{
+	"grad_norm":      true,
+	"minimal_ratio":  true,
+	"min_eigenvalue": true,
+	"max_eigenvalue": true,
+	"sensitivity":    true,
+}
+
+// AllowsNaN reports whether a value of the metric may be NaN or ±Inf. It does for
+// grad_norm, minimal_ratio, min_eigenvalue, max_eigenvalue, sensitivity and every
+// metric whose name starts with "sharpness_"; for every other metric (loss, accuracy,
+// the sweep coordinates, ...) a non-finite value is an error.
+func AllowsNaN(metric string) bool {
+	return nanMetrics[metric] || strings.HasPrefix(metric, "sharpness_")
+}
+
+// fieldError is a problem with one cell; Column names the cell.
+type fieldError struct {
+	Column string
+	Err    error
+}
+
+func (e *fieldError) Error() string { return e.Column + ": " + e.Err.Error() }
+func (e *fieldError) Unwrap() error { return e.Err }
+
+// Validate reports the first cell of r that breaks the rules given on Row, as an error
+// naming the column.
+func (r Row) Validate() error {
+	for _, c := range [...]struct{ col, s string }{{"run", r.Run}, {"model", r.Model}, {"split", r.Split}, {"metric", r.Metric}} {
+		if c.s == "" && c.col != "split" {
+			return &fieldError{c.col, errors.New("empty")}
+		}
+		if strings.ContainsAny(c.s, "\r\n") {
+			return &fieldError{c.col, fmt.Errorf("line break in %q", c.s)}
+		}
+	}
+	if r.Step < NoStep {
+		return &fieldError{"step", fmt.Errorf("negative step %d", r.Step)}
+	}
+	if r.HasEpoch() && (math.IsInf(r.Epoch, 0) || r.Epoch < 0) {
+		return &fieldError{"epoch", fmt.Errorf("%v is not a finite non-negative number", r.Epoch)}
+	}
+	if (math.IsNaN(r.Value) || math.IsInf(r.Value, 0)) && !AllowsNaN(r.Metric) {
+		return &fieldError{"value", fmt.Errorf("%v not allowed for metric %q", r.Value, r.Metric)}
+	}
+	return nil
+}
+
+// cells formats r as the cells of one CSV line. It does not validate r.
+func (r Row) cells(buf []string) []string {
+	step, epoch := "", ""
+	if r.HasStep() {
+		step = strconv.Itoa(r.Step)
+	}
+	if r.HasEpoch() {
+		epoch = formatFloat(r.Epoch)
+	}
+	return append(buf[:0], r.Run, r.Model, r.Split, step, epoch, r.Metric, formatFloat(r.Value))
+}
+
+// formatFloat formats v in Go's shortest round-trip form.
+func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// parseRow parses the cells of one CSV line (already checked to be len(Columns) long).
+func parseRow(cells []string) (Row, error) {
+	r := Row{Run: cells[0], Model: cells[1], Split: cells[2], Step: NoStep, Epoch: math.NaN(), Metric: cells[5]}
+	if s := cells[3]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return r, &fieldError{"step", numError(err)}
+		}
+		if n < 0 {
+			return r, &fieldError{"step", fmt.Errorf("negative step %d", n)}
+		}
+		r.Step = n
+	}
+	if s := cells[4]; s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return r, &fieldError{"epoch", numError(err)}
+		}
+		if math.IsNaN(v) {
+			return r, &fieldError{"epoch", errors.New("NaN (leave the cell empty instead)")}
+		}
+		r.Epoch = v
+	}
+	if cells[6] == "" {
+		return r, &fieldError{"value", errors.New("empty")}
+	}
+	v, err := strconv.ParseFloat(cells[6], 64)
+	if err != nil {
+		return r, &fieldError{"value", numError(err)}
+	}
+	r.Value = v
+	return r, r.Validate()
+}
+
+// numError strips the function name from a strconv error, keeping
+// `parsing "abc": invalid syntax`.
+func numError(err error) error {
+	var ne *strconv.NumError
+	if errors.As(err, &ne) {
+		return fmt.Errorf("parsing %q: %w", ne.Num, ne.Err)
+	}
+	return err
+}
