@@ -64,6 +64,9 @@ type Problem struct {
 	Name string
 	// Title is a short title, Question the question the experiment answers.
 	Title, Question string
+	// Defaults returns a pointer to the problem's settings struct for a profile;
+	// fields tagged `set:"name"` can be overridden with --set name=value.
+	Defaults func(Profile) any
 	// Run performs the experiment, writing records through rec. It returns early
 	// with ctx.Err() when ctx is cancelled, keeping what it wrote.
 	Run func(ctx context.Context, env *Env, rec *Recorder) error
@@ -133,6 +136,15 @@ func (env *Env) loadData(name string) (*data.Dataset, error) {
 		return nil, fmt.Errorf("problems: %w", err)
 	}
 	return d, nil
+}
+
+// SettingNames returns the names of the settings a problem accepts with --set.
+func SettingNames(name string) []string {
+	p, ok := registry[name]
+	if !ok || p.Defaults == nil {
+		return nil
+	}
+	return settingNames(p.Defaults(Quick))
 }
 
 // session returns the session configuration every model of a run uses.

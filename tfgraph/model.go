@@ -88,6 +88,10 @@ type Model struct {
 	lrTensor *tf.Tensor
 }
 
+// smallModel is the parameter count under which a session with no thread settings
+// runs on one thread.
+const smallModel = 20000
+
 // New builds the graph of spec, opens a session, uploads train and test (test may be
 // nil) into the graph and initialises the parameters from cfg.Seed.
 func New(spec Spec, train, test *Data, cfg Config) (*Model, error) {
@@ -123,6 +127,11 @@ func New(spec Spec, train, test *Data, cfg Config) (*Model, error) {
 	m.shuffle = rand.New(m.pcg)
 	m.lrValue = m.opt.LearningRate
 
+	if cfg.Session.IntraOpThreads == 0 && cfg.Session.InterOpThreads == 0 && m.nparam < smallModel {
+		// Thread hand-offs cost more than they save on tiny graphs.
+		cfg.Session.IntraOpThreads, cfg.Session.InterOpThreads = 1, 1
+		m.cfg.Session = cfg.Session
+	}
 	m.graph = tf.NewGraph()
 	m.root = op.NewScopeWithGraph(m.graph)
 	if err := m.build(train, test); err != nil {
@@ -410,6 +419,12 @@ func (m *Model) buildTrain(s *op.Scope) error {
 	next := op.AddV2(us.SubScope("AddV2"), step, m.scalar(us, 1))
 	var ops []*tf.Operation
 	o := m.opt
+	var b1p, b2p tf.Output
+	if o.Kind == Adam {
+		// The bias corrections β^t are shared by every variable's update.
+		b1p = op.Pow(us.SubScope("beta1_power"), m.scalar(us, o.Beta1), next)
+		b2p = op.Pow(us.SubScope("beta2_power"), m.scalar(us, o.Beta2), next)
+	}
 	for i, v := range m.paramVars {
 		g := grads[i]
 		vs := us.SubScope(v.name)
@@ -421,8 +436,6 @@ func (m *Model) buildTrain(s *op.Scope) error {
 			ops = append(ops, op.ResourceApplyMomentum(vs.SubScope("ResourceApplyMomentum"), v.handle, acc.handle, m.lr, g, m.scalar(vs, o.Momentum)))
 		case Adam:
 			mv, vv := m.slot(v, "m"), m.slot(v, "v")
-			b1p := op.Pow(vs.SubScope("Pow"), m.scalar(vs, o.Beta1), next)
-			b2p := op.Pow(vs.SubScope("Pow"), m.scalar(vs, o.Beta2), next)
 			ops = append(ops, op.ResourceApplyAdam(vs.SubScope("ResourceApplyAdam"), v.handle, mv.handle, vv.handle, b1p, b2p, m.lr,
 				m.scalar(vs, o.Beta1), m.scalar(vs, o.Beta2), m.scalar(vs, o.Epsilon), g))
 		default:
