@@ -101,7 +101,7 @@ func TestJoin(t *testing.T) {
 		row("interp", "pair", "train", 0, nan, "loss", 3),
 		row("interp", "pair", "test", 0, nan, "loss", 4),
 		row("interp", "pair", "train", 2, nan, "loss", 9), // no alpha: left out
-		row("other", "pair", "", 0, nan, "alpha", 7),       // no loss: left out
+		row("other", "pair", "", 0, nan, "alpha", 7),      // no loss: left out
 	}
 	got, err := tab.Join("alpha", "loss")
 	if err != nil {
