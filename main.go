@@ -32,6 +32,7 @@ func newApp() *cli.App {
 			versionCommand(),
 			doctorCommand(),
 			plotCommand(),
+			dataCommand(),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ErrChecksum is wrapped by the errors of Fetch for a download whose SHA-256 sum
@@ -77,12 +78,18 @@ func Remotes() map[string]Remote {
 	}
 }
 
+// defaultStall is how long a download may go without receiving a byte.
+const defaultStall = 60 * time.Second
+
 // Fetcher downloads datasets. Its zero value uses http.DefaultClient, the sources of
-// Remotes and no progress output.
+// Remotes, a 60-second stall limit and no progress output.
 type Fetcher struct {
 	Client   *http.Client      // nil means http.DefaultClient
 	Remotes  map[string]Remote // nil means Remotes()
 	Progress io.Writer         // where progress goes; nil means nowhere
+	// Stall is how long a mirror may send nothing (no response, or no byte of the
+	// body) before it is given up for the next one; 0 means 60 seconds.
+	Stall time.Duration
 }
 
 // Fetch downloads the dataset name ("mnist", "fashion-mnist" or "cifar10") into its
@@ -215,11 +222,25 @@ func (f *Fetcher) fetchFile(ctx context.Context, mirrors []string, dir string, r
 }
 
 // download fetches url into dst through a temporary file, checking size and sum.
-func (f *Fetcher) download(ctx context.Context, url, dst string, rf RemoteFile) (err error) {
+func (f *Fetcher) download(parent context.Context, url, dst string, rf RemoteFile) (err error) {
 	client := f.Client
 	if client == nil {
 		client = http.DefaultClient
 	}
+	stall := f.Stall
+	if stall <= 0 {
+		stall = defaultStall
+	}
+	ctx, cancel := context.WithCancelCause(parent)
+	defer cancel(nil)
+	errStalled := fmt.Errorf("stalled: nothing received for %v", stall)
+	watchdog := time.AfterFunc(stall, func() { cancel(errStalled) })
+	defer watchdog.Stop()
+	defer func() {
+		if err != nil && parent.Err() == nil && context.Cause(ctx) == errStalled {
+			err = errStalled
+		}
+	}()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err
@@ -255,11 +276,12 @@ func (f *Fetcher) download(ctx context.Context, url, dst string, rf RemoteFile) 
 	}()
 	h := sha256.New()
 	bar := newProgress(f.Progress, filepath.Base(dst), size)
-	n, err := io.Copy(io.MultiWriter(tmp, h, bar), io.LimitReader(resp.Body, limit+1))
+	body := &watchedReader{r: resp.Body, watchdog: watchdog, stall: stall}
+	n, err := io.Copy(io.MultiWriter(tmp, h, bar), io.LimitReader(body, limit+1))
 	bar.finish(err == nil)
 	switch {
-	case err != nil && ctx.Err() != nil:
-		return fmt.Errorf("after %d bytes: %w", n, ctx.Err())
+	case err != nil && parent.Err() != nil:
+		return fmt.Errorf("after %d bytes: %w", n, parent.Err())
 	case err != nil:
 		return fmt.Errorf("after %d bytes: %w", n, err)
 	case n > limit:
@@ -282,6 +304,21 @@ func (f *Fetcher) download(ctx context.Context, url, dst string, rf RemoteFile) 
 	syncDir(filepath.Dir(dst))
 	f.printf("%s: %d bytes, sha256 ok\n", dst, n)
 	return nil
+}
+
+// watchedReader restarts a watchdog timer whenever a read returns data.
+type watchedReader struct {
+	r        io.Reader
+	watchdog *time.Timer
+	stall    time.Duration
+}
+
+func (w *watchedReader) Read(b []byte) (int, error) {
+	n, err := w.r.Read(b)
+	if n > 0 {
+		w.watchdog.Reset(w.stall)
+	}
+	return n, err
 }
 
 // syncDir flushes a directory's entries to disk, best effort.

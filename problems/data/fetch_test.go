@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -415,5 +416,81 @@ func TestSizeString(t *testing.T) {
 		if got := sizeString(tc.n); got != tc.want {
 			t.Errorf("sizeString(%d) = %q, want %q", tc.n, got, tc.want)
 		}
+	}
+}
+
+func TestPlainProgress(t *testing.T) {
+	tests := []struct {
+		name   string
+		size   int64
+		writes []int
+		want   []string
+	}{
+		{"known size", 1000, []int{50, 60, 500, 389, 1}, []string{
+			"f: downloading 1.0 kB", "f:  11% (110 B of 1.0 kB)", "f:  61% (610 B of 1.0 kB)", "f:  99% (999 B of 1.0 kB)"}},
+		{"unknown size", -1, []int{5 << 20, 6 << 20, 20 << 20}, []string{
+			"f: downloading an unknown number of bytes", "f: 11.5 MB", "f: 32.5 MB"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			p := newProgress(&out, "f", tc.size)
+			for _, n := range tc.writes {
+				if k, err := p.Write(make([]byte, n)); k != n || err != nil {
+					t.Fatalf("Write(%d) = %d, %v", n, k, err)
+				}
+			}
+			p.finish(true)
+			if got := strings.Split(strings.TrimSpace(out.String()), "\n"); !slices.Equal(got, tc.want) {
+				t.Fatalf("progress lines\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+	if p := newProgress(nil, "f", 10); p.bar != nil || !p.quiet {
+		t.Fatal("a nil writer must give a quiet progress")
+	}
+}
+
+func TestFetchStalledMirror(t *testing.T) {
+	_, files, table := mnistFixtureFiles(t)
+	good := serve(t, files, nil)
+	body := files[table[0].Name]
+	wait := func(r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}
+	handlers := map[string]http.HandlerFunc{
+		"silent": func(w http.ResponseWriter, r *http.Request) { wait(r) },
+		"stops": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+			w.Write(body[:100])
+			w.(http.Flusher).Flush()
+			wait(r)
+		},
+	}
+	for name, h := range handlers {
+		t.Run(name, func(t *testing.T) {
+			stalled := serve(t, nil, map[string]http.HandlerFunc{table[0].Name: h})
+			dir := t.TempDir()
+			var out bytes.Buffer
+			fe := &Fetcher{
+				Remotes:  map[string]Remote{"mnist": {Mirrors: []string{stalled.URL, good.URL}, Files: table[:1]}},
+				Progress: &out,
+				Stall:    100 * time.Millisecond,
+			}
+			start := time.Now()
+			if err := fe.Fetch(context.Background(), "mnist", dir, ""); err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Fatalf("took %v to give up a stalled mirror", d)
+			}
+			if !strings.Contains(out.String(), stalled.URL+"/"+table[0].Name+": stalled: nothing received for 100ms") {
+				t.Fatalf("progress does not report the stall:\n%s", out.String())
+			}
+			noLeftovers(t, dir)
+		})
 	}
 }

@@ -71,13 +71,13 @@ func (p *progress) Write(b []byte) (int, error) {
 	case p.bar != nil:
 		p.bar.Add64(int64(len(b)))
 	default:
-		for p.n >= p.next && (p.size <= 0 || p.n < p.size) {
+		if p.n >= p.next && (p.size <= 0 || p.n < p.size) {
 			if p.size > 0 {
 				fmt.Fprintf(p.w, "%s: %3d%% (%s of %s)\n", p.name, p.n*100/p.size, sizeString(p.n), sizeString(p.size))
 			} else {
 				fmt.Fprintf(p.w, "%s: %s\n", p.name, sizeString(p.n))
 			}
-			p.next += p.step()
+			p.next = (p.n/p.step() + 1) * p.step()
 		}
 	}
 	return len(b), nil
