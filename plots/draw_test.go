@@ -328,3 +328,22 @@ func TestFigures(t *testing.T) {
 		t.Error("Figures of an unknown problem is not nil")
 	}
 }
+
+func TestThinNotes(t *testing.T) {
+	for _, c := range []struct{ n, max, want int }{{5, 12, 5}, {12, 12, 12}, {13, 12, 7}, {40, 12, 11}, {100, 12, 11}, {1000, 12, 12}} {
+		notes := make([]string, c.n)
+		for i := range notes {
+			notes[i] = "x"
+		}
+		thinNotes(notes, c.max)
+		kept := 0
+		for _, s := range notes {
+			if s != "" {
+				kept++
+			}
+		}
+		if kept != c.want || notes[0] == "" || notes[c.n-1] == "" {
+			t.Errorf("thinNotes(%d notes, %d) kept %d (first %q, last %q), want %d", c.n, c.max, kept, notes[0], notes[c.n-1], c.want)
+		}
+	}
+}

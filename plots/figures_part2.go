@@ -71,11 +71,32 @@ func plan21(t records.Table) ([]job, error) {
 					trs[i].Y = append(trs[i].Y, p.Y)
 					trs[i].Notes = append(trs[i].Notes, note)
 				}
+				for i := range trs {
+					thinNotes(trs[i].Notes, maxNotes)
+				}
 				return TrajectoryChart(Axes{Title: "PCA of " + c.what + " (labels: training accuracy, %)", X: axis(0), Y: axis(1)}, trs...)
 			},
 		})
 	}
 	return jobs, nil
+}
+
+// maxNotes is about the most labels a trajectory gets before they are thinned.
+const maxNotes = 12
+
+// thinNotes blanks notes so that at most about max remain, evenly spaced, keeping the
+// first and the last.
+func thinNotes(notes []string, max int) {
+	n := len(notes)
+	if n <= max {
+		return
+	}
+	every := (n + max - 2) / (max - 1)
+	for i := range notes {
+		if i%every != 0 && i != n-1 {
+			notes[i] = ""
+		}
+	}
 }
 
 // distinctPairs returns the distinct runs and models of pairs.

@@ -66,7 +66,7 @@ func plan32(t records.Table) ([]job, error) {
 		name:    "params",
 		caption: fmt.Sprintf("Train and test loss (left) and accuracy (right) of %d models against their number of parameters (log scale), all trained with the same budget.", len(t.Metric("params").Models())),
 		build: func() (*Figure, error) {
-			return sweepChart(t, "params", "number of parameters", "parameter count", false)
+			return sweepChart(t, "params", "number of parameters", "train and test against the number of parameters", false)
 		},
 	}}, nil
 }
@@ -193,7 +193,7 @@ func plan33(t records.Table) ([]job, error) {
 		name:    "sensitivity",
 		caption: "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness (ε as given) against the training batch size.",
 		build: func() (*Figure, error) {
-			return sweepChart(t, "batch_size", "batch size", "sensitivity and sharpness against batch size", true)
+			return sweepChart(t, "batch_size", "batch size", "generalization, sensitivity and sharpness against batch size", true)
 		},
 	})
 	return jobs, nil
