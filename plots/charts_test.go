@@ -55,7 +55,6 @@ func ExampleLineChart() {
 		return
 	}
 	save(f, "line")
-	// Output:
 }
 
 func ExamplePredictionChart() {
@@ -80,7 +79,6 @@ func ExamplePredictionChart() {
 		return
 	}
 	save(f, "predictions")
-	// Output:
 }
 
 func sinc(x float64) float64 {
@@ -113,7 +111,6 @@ func ExampleTrajectoryChart() {
 		return
 	}
 	save(f, "trajectory")
-	// Output:
 }
 
 func ExampleStackedChart() {
@@ -130,7 +127,6 @@ func ExampleStackedChart() {
 		return
 	}
 	save(f, "stacked")
-	// Output:
 }
 
 func ExamplePanelChart() {
@@ -165,7 +161,6 @@ func ExamplePanelChart() {
 		return
 	}
 	save(f, "panels")
-	// Output:
 }
 
 func ExampleRatioChart() {
@@ -181,7 +176,6 @@ func ExampleRatioChart() {
 		return
 	}
 	save(f, "ratio")
-	// Output:
 }
 
 func TestCharts(t *testing.T) {
