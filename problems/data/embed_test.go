@@ -8,19 +8,22 @@ import (
 )
 
 // The digits written by scripts/make-digits.sh: per split, the class counts, the first
-// labels, the sum of all pixel bytes and the SHA-256 of the pixel bytes.
+// labels, the sum of all pixel bytes and the SHA-256 of the pixel and label bytes.
 var embeddedWant = []struct {
-	split   string
-	n       int
-	counts  [10]int
-	first   []int32
-	byteSum int64
-	sha     string
+	split    string
+	n        int
+	counts   [10]int
+	first    []int32
+	byteSum  int64
+	sha      string
+	labelSHA string
 }{
 	{"train", 8000, [10]int{801, 902, 793, 826, 784, 690, 811, 856, 755, 782}, []int32{0, 1, 1, 7, 4, 9, 9, 6, 5, 4},
-		210124257, "74e254a48815bdf6efa36ec9b844bb3f27019db1ef5f1f82a70bf26befd6482b"},
+		210124257, "74e254a48815bdf6efa36ec9b844bb3f27019db1ef5f1f82a70bf26befd6482b",
+		"a96c2c02b042a8792b85b5b13ad7175b5d1f363f4168fd545afb6a5f0cfdd039"},
 	{"test", 2000, [10]int{200, 225, 198, 206, 196, 173, 203, 214, 189, 196}, []int32{5, 0, 9, 9, 2, 9, 9, 4, 6, 0},
-		52022343, "4b87234c7ea3f9370447c72a9910dd729baea12adf784d3952d47979e616b5b8"},
+		52022343, "4b87234c7ea3f9370447c72a9910dd729baea12adf784d3952d47979e616b5b8",
+		"0698388c254fd1c23589bb8334bfa147bc466f475931495f96bf856b1807a437"},
 }
 
 func TestEmbedded(t *testing.T) {
@@ -75,6 +78,13 @@ func TestEmbedded(t *testing.T) {
 			h := sha256.Sum256(pix)
 			if got := hex.EncodeToString(h[:]); got != want.sha {
 				t.Fatalf("pixel sha256 %s, want %s", got, want.sha)
+			}
+			lb := make([]byte, len(s.Labels))
+			for i, l := range s.Labels {
+				lb[i] = byte(l)
+			}
+			if h := sha256.Sum256(lb); hex.EncodeToString(h[:]) != want.labelSHA {
+				t.Fatalf("label sha256 %x, want %s", h, want.labelSHA)
 			}
 		})
 	}

@@ -42,9 +42,9 @@ type Remote struct {
 	Members []string
 }
 
-// Remotes returns the official sources of the datasets Fetch knows, with the published
-// SHA-256 sums (those of TensorFlow Datasets' checksum lists, which match the
-// publishers' own MD5 sums), keyed by dataset name. Each call returns a fresh map.
+// Remotes returns the official sources of the datasets Fetch knows, keyed by dataset
+// name, with sizes and SHA-256 sums as published in TensorFlow Datasets' checksum
+// lists (the publishers themselves give MD5 sums only). Each call returns a fresh map.
 func Remotes() map[string]Remote {
 	return map[string]Remote{
 		MNIST: {

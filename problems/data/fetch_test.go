@@ -494,3 +494,26 @@ func TestFetchStalledMirror(t *testing.T) {
 		})
 	}
 }
+
+// TestFetchDefaults exercises the package-level Fetch with the published sums against a
+// loopback mirror, which cannot match them, and the default directory.
+func TestFetchDefaults(t *testing.T) {
+	_, files, table := mnistFixtureFiles(t)
+	srv := serve(t, files, nil)
+	dir := t.TempDir()
+	t.Setenv("HW1_DATA_DIR", dir)
+	err := Fetch(context.Background(), "mnist", "", srv.URL, nil)
+	if err == nil || !strings.Contains(err.Error(), "server announces") || !strings.Contains(err.Error(), srv.URL) {
+		t.Fatalf("error %v, want the published size to refuse the fixture from %s", err, srv.URL)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mnist")); err != nil {
+		t.Fatalf("Fetch with an empty dir did not use DefaultDir: %v", err)
+	}
+	fe := &Fetcher{Remotes: map[string]Remote{"mnist": {Mirrors: []string{srv.URL}, Files: table}}}
+	if err := fe.Fetch(context.Background(), "mnist", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if found := Present(""); !found[1].Present || found[1].Path != filepath.Join(dir, "mnist") {
+		t.Fatalf("Present after fetching into DefaultDir: %v", found)
+	}
+}

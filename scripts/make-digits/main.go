@@ -36,6 +36,7 @@ const (
 	seed      = 20150101 // fixed; changing it changes the embedded split
 )
 
+// example is one image of 28x28 bytes and its class.
 type example struct {
 	pix   []byte
 	label byte
@@ -51,6 +52,7 @@ func main() {
 	}
 }
 
+// run reads the ten class files in src, splits them and writes the IDX files to out.
 func run(src, out string) error {
 	if src == "" || out == "" {
 		return errors.New("both -src and -out are required")
