@@ -36,10 +36,15 @@ type fitOptions struct {
 	// StepRun, when not empty, records the loss and gradient norm of every iteration
 	// under that run name (split train, step = iteration).
 	StepRun string
+	// StepOf gives the step cell of the train and test rows of a recorded epoch; nil
+	// means the epoch itself.
+	StepOf func(epoch int) int
 	// Until stops training early when it returns true for a recorded epoch.
 	Until func(EpochStats) bool
 	// OnEpoch is called after each recorded epoch's rows are written.
 	OnEpoch func(EpochStats) error
+	// LR, when not nil, gives the learning rate of each epoch (1-based).
+	LR func(epoch int) float64
 	// CheckpointEvery is the least wall time between two checkpoints; 0 means 10s.
 	// The last epoch is always checkpointed.
 	CheckpointEvery time.Duration
@@ -63,10 +68,17 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 		if err != nil {
 			return last, err
 		}
-		if done > 0 {
-			if err := rec.dropFrom(o.Run, o.Model, float64(done)); err != nil {
+		// Rows written after the checkpoint, or by an attempt killed before its first
+		// checkpoint, are redone.
+		if err := rec.dropFrom(o.Run, o.Model, float64(done)); err != nil {
+			return last, err
+		}
+		if o.StepRun != "" && o.StepRun != o.Run {
+			if err := rec.dropFrom(o.StepRun, o.Model, float64(done)); err != nil {
 				return last, err
 			}
+		}
+		if done > 0 {
 			env.log().Info("resumed", "run", o.Run, "model", o.Model, "epoch", done)
 			start = done + 1
 			last.Epoch = done
@@ -76,6 +88,9 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 	defer bar.Close()
 	lastCkpt := time.Now()
 	for epoch := start; epoch <= o.Epochs; epoch++ {
+		if o.LR != nil {
+			m.SetLearningRate(o.LR(epoch))
+		}
 		var stepFn func(int64, tfgraph.StepResult) error
 		stepFn = func(step int64, r tfgraph.StepResult) error {
 			if o.StepRun != "" {
@@ -140,9 +155,24 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 	return last, nil
 }
 
+// cosine returns a schedule that decays the learning rate from lr at the first epoch
+// to lr/10 at the last along half a cosine.
+func cosine(lr float64, epochs int) func(int) float64 {
+	return func(epoch int) float64 {
+		if epochs <= 1 {
+			return lr
+		}
+		t := float64(epoch-1) / float64(epochs-1)
+		return lr * (0.1 + 0.9*0.5*(1+math.Cos(math.Pi*t)))
+	}
+}
+
 // writeEpoch writes and flushes the rows of one recorded epoch.
 func writeEpoch(rec *Recorder, o fitOptions, st EpochStats) error {
-	ep := float64(st.Epoch)
+	ep, step := float64(st.Epoch), st.Epoch
+	if o.StepOf != nil {
+		step = o.StepOf(st.Epoch)
+	}
 	rows := []struct {
 		split, metric string
 		v             float64
@@ -151,7 +181,7 @@ func writeEpoch(rec *Recorder, o fitOptions, st EpochStats) error {
 		if math.IsNaN(r.v) {
 			continue
 		}
-		if err := rec.Add(o.Run, o.Model, r.split, st.Epoch, ep, r.metric, r.v); err != nil {
+		if err := rec.Add(o.Run, o.Model, r.split, step, ep, r.metric, r.v); err != nil {
 			return err
 		}
 	}
