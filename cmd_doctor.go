@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"hw1/problems/data"
 	"hw1/tfgraph"
 )
 
@@ -15,6 +16,7 @@ func doctorCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "doctor",
 		Usage: "show the TensorFlow library, devices, datasets and threads hw1 will use",
+		Flags: []cli.Flag{dataDirFlag},
 		Action: func(c *cli.Context) error {
 			w := c.App.Writer
 			fmt.Fprintf(w, "hw1         %s\n", version)
@@ -28,6 +30,13 @@ func doctorCommand() *cli.Command {
 				fmt.Fprintf(w, "device      %s (%s, %d MiB)\n", d.Name, d.Type, d.MemoryBytes>>20)
 			}
 			fmt.Fprintf(w, "threads     %d cores (GOMAXPROCS %d)\n", runtime.NumCPU(), runtime.GOMAXPROCS(0))
+			for _, f := range data.Present(c.String(dataDirFlag.Name)) {
+				state := "absent"
+				if f.Present {
+					state = "present"
+				}
+				fmt.Fprintf(w, "dataset     %-14s %-8s %s\n", f.Name, state, f.Path)
+			}
 			return nil
 		},
 	}
