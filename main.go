@@ -17,6 +17,10 @@ import (
 var version = "0.1.0-dev"
 
 func main() {
+	if os.Getenv("TF_CPP_MIN_LOG_LEVEL") == "" {
+		// TensorFlow's informational lines (CPU features, thread pools) are noise here.
+		os.Setenv("TF_CPP_MIN_LOG_LEVEL", "1")
+	}
 	err := newApp().Run(os.Args)
 	os.Exit(exitCode(err))
 }
@@ -29,15 +33,25 @@ func newApp() *cli.App {
 		Version:              version,
 		EnableBashCompletion: true,
 		Commands: []*cli.Command{
-			versionCommand(),
-			doctorCommand(),
+			listCommand(),
+			runCommand(),
+			allCommand(),
+			reportCommand(),
 			plotCommand(),
 			dataCommand(),
+			doctorCommand(),
+			versionCommand(),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err}
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("unknown command %q; see hw1 help", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
 	}
 }
 

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"hw1/problems"
+	"hw1/tfgraph"
+)
+
+// The flags shared by the commands that run problems.
+var (
+	outFlag = &cli.StringFlag{
+		Name: "out", Value: "results", EnvVars: []string{"HW1_OUT"},
+		Usage: "output folder; each problem writes into `DIR`/<problem>/", Category: "Output",
+	}
+	profileFlag = &cli.StringFlag{
+		Name: "profile", Value: "quick", EnvVars: []string{"HW1_PROFILE"},
+		Usage: "budgets: quick (minutes, embedded digits) or full (the report's budgets)", Category: "Experiment",
+	}
+	seedFlag = &cli.Uint64Flag{
+		Name: "seed", Value: 1, EnvVars: []string{"HW1_SEED"},
+		Usage: "base seed; every model's seed derives from it", Category: "Experiment",
+	}
+	setFlag = &cli.StringSliceFlag{
+		Name: "set", Usage: "override a problem setting, `KEY=VALUE` (repeatable; see hw1 list)", Category: "Experiment",
+	}
+	threadsFlag = &cli.IntFlag{
+		Name: "threads", EnvVars: []string{"HW1_THREADS"},
+		Usage: "TensorFlow intra-op threads (0: one per core)", Category: "Machine",
+	}
+	deviceFlag = &cli.StringFlag{
+		Name: "device", Value: "cpu", EnvVars: []string{"HW1_DEVICE"},
+		Usage: "cpu, or gpu (needs the GPU build of libtensorflow)", Category: "Machine",
+	}
+	datasetFlag = &cli.StringFlag{
+		Name: "dataset", EnvVars: []string{"HW1_DATASET"},
+		Usage: "digits (embedded), mnist, fashion-mnist or cifar10; default: mnist when present, else digits", Category: "Data",
+	}
+	dataDirFlag = &cli.StringFlag{
+		Name: "data-dir", EnvVars: []string{"HW1_DATA_DIR"},
+		Usage: "where downloaded datasets live (default ~/.local/share/hw1)", Category: "Data",
+	}
+	resumeFlag = &cli.BoolFlag{
+		Name: "resume", Usage: "continue from the checkpoints in --out; skip finished problems", Category: "Output",
+	}
+	quietFlag = &cli.BoolFlag{
+		Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"HW1_QUIET"},
+		Usage: "print only errors and the final summary", Category: "Output",
+	}
+)
+
+// runFlags are the flags of run and all.
+func runFlags() []cli.Flag {
+	return []cli.Flag{outFlag, profileFlag, seedFlag, setFlag, threadsFlag, deviceFlag, datasetFlag, dataDirFlag, resumeFlag, quietFlag}
+}
+
+// envFromFlags builds a problem's environment from the shared flags, checking every
+// value before any training starts.
+func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
+	profile, err := problems.ParseProfile(c.String(profileFlag.Name))
+	if err != nil {
+		return problems.Env{}, usageError{err}
+	}
+	dev := strings.ToLower(c.String(deviceFlag.Name))
+	if dev != "cpu" && dev != "gpu" {
+		return problems.Env{}, usagef("--device must be cpu or gpu, not %q", dev)
+	}
+	if c.Int(threadsFlag.Name) < 0 {
+		return problems.Env{}, usagef("--threads must be 0 or more")
+	}
+	overrides := map[string]string{}
+	for _, kv := range c.StringSlice(setFlag.Name) {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return problems.Env{}, usagef("--set wants KEY=VALUE, got %q", kv)
+		}
+		overrides[k] = v
+	}
+	threads := c.Int(threadsFlag.Name)
+	env := problems.Env{
+		Dir:       filepath.Join(c.String(outFlag.Name), problem),
+		Profile:   profile,
+		Seed:      c.Uint64(seedFlag.Name),
+		Session:   tfgraph.SessionConfig{Device: dev, IntraOpThreads: threads, InterOpThreads: min(threads, 2)},
+		Dataset:   c.String(datasetFlag.Name),
+		DataDir:   c.String(dataDirFlag.Name),
+		Resume:    c.Bool(resumeFlag.Name),
+		Overrides: overrides,
+	}
+	level := slog.LevelInfo
+	if c.Bool(quietFlag.Name) {
+		level = slog.LevelWarn
+	}
+	env.Log = slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})).With("problem", problem)
+	if !c.Bool(quietFlag.Name) {
+		env.Progress = newProgress(c.App.ErrWriter, env.Log)
+	}
+	return env, nil
+}
+
+// checkOut fails early, before any training, when the output folder cannot be written.
+func checkOut(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot write output folder %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("cannot write output folder %s: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"hw1/plots"
+	"hw1/problems"
+)
+
+// listCommand lists the problems with their question and figures.
+func listCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "list the problems, their questions, settings and figures",
+		Action: func(c *cli.Context) error {
+			w := c.App.Writer
+			for _, p := range problems.All() {
+				fmt.Fprintf(w, "%s  %s\n      %s\n", p.Name, p.Title, p.Question)
+				if s := problems.SettingNames(p.Name); len(s) > 0 {
+					fmt.Fprintf(w, "      settings (--set KEY=VALUE): %v\n", s)
+				}
+				for _, f := range plots.Figures(p.Name) {
+					fmt.Fprintf(w, "      figure %s: %s\n", f.Name, f.Caption)
+				}
+			}
+			return nil
+		},
+	}
+}
