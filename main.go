@@ -21,7 +21,8 @@ func main() {
 		// TensorFlow's informational lines (CPU features, thread pools) are noise here.
 		os.Setenv("TF_CPP_MIN_LOG_LEVEL", "1")
 	}
-	err := newApp().Run(os.Args)
+	app := newApp()
+	err := app.Run(interspersed(app, os.Args))
 	os.Exit(exitCode(err))
 }
 
