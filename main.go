@@ -28,11 +28,13 @@ func main() {
 
 // newApp assembles the command line.
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "hw1",
 		Usage:                "deep-learning experiments on TensorFlow's C API",
 		Version:              version,
 		EnableBashCompletion: true,
+		// --set takes lists such as functions=sinc,sign: never split on commas.
+		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
 			listCommand(),
 			runCommand(),
@@ -53,6 +55,18 @@ func newApp() *cli.App {
 			}
 			return cli.ShowAppHelp(c)
 		},
+	}
+	onUsageError(app.Commands)
+	return app
+}
+
+// onUsageError makes a flag mistake in any command a one-line usage error.
+func onUsageError(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if c.OnUsageError == nil {
+			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+		}
+		onUsageError(c.Subcommands)
 	}
 }
 
