@@ -230,4 +230,3 @@ func dirOf(p string) string {
 	}
 	return "."
 }
-
