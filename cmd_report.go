@@ -1,0 +1,107 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"hw1/plots"
+	"hw1/plots/records"
+	"hw1/plots/report"
+	"hw1/problems"
+)
+
+// reportCommand writes the report from the records of the problems that have run.
+func reportCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "report",
+		Usage: "write DIR/report.html and DIR/report.md from the problems' records",
+		Description: "Reads DIR/PROBLEM/manifest.json and records.csv of every problem, redraws the\n" +
+			"figures and writes one page per format: the question, settings, figures, final\n" +
+			"numbers and the answer computed from them. Problems that failed or have not run\n" +
+			"are listed as such. Needs no TensorFlow run: only the files in DIR.",
+		Flags: []cli.Flag{outFlag},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usagef("report takes no arguments; use --out DIR")
+			}
+			out := c.String(outFlag.Name)
+			if st, err := os.Stat(out); err != nil || !st.IsDir() {
+				return usagef("no results folder %s: run hw1 run or hw1 all first, or pass --out", out)
+			}
+			html, md, err := writeReportFiles(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(c.App.Writer, "%s\n%s\n", html, md)
+			return nil
+		},
+	}
+}
+
+// writeReport writes out/report.html and out/report.md for every problem.
+func writeReport(out string) error {
+	_, _, err := writeReportFiles(out)
+	return err
+}
+
+func writeReportFiles(out string) (html, md string, err error) {
+	var sections []report.Section
+	for _, p := range problems.All() {
+		sections = append(sections, reportSection(out, p))
+	}
+	return report.Write(out, sections)
+}
+
+// reportSection gathers what the report says about one problem: its manifest, its
+// figures redrawn from its records, and its answer when the run finished. Everything
+// that goes wrong is shown in the section rather than returned.
+func reportSection(out string, p problems.Problem) report.Section {
+	dir := filepath.Join(out, p.Name)
+	s := report.Section{Problem: p.Name, Title: p.Title, Question: p.Question, Dir: dir}
+	var errs []string
+	m, err := records.ReadManifest(filepath.Join(dir, "manifest.json"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		s.Err = fmt.Sprintf("no manifest.json in %s: hw1 run %s --out %s runs it", dir, p.Name, out)
+		return s
+	case err != nil:
+		s.Err = "cannot read the manifest: " + err.Error()
+		return s
+	}
+	s.Manifest = m
+	if _, err := os.Stat(filepath.Join(dir, "records.csv")); err != nil {
+		errs = append(errs, "no records.csv in "+dir)
+	} else if plots.Figures(p.Name) != nil {
+		figs, err := plots.DrawFigures(p.Name, dir)
+		s.Figures = figs
+		if err != nil {
+			errs = append(errs, strings.Split(err.Error(), "\n")...)
+		}
+	}
+	if m.Status == records.StatusOK && p.Answer != nil {
+		answer, err := safeAnswer(p, problems.RunResult{Problem: p, Dir: dir, Manifest: m})
+		s.Answer = answer
+		if err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	s.Err = strings.Join(errs, "\n")
+	return s
+}
+
+// safeAnswer calls the problem's Answer, turning a panic on records it did not expect
+// into an error.
+func safeAnswer(p problems.Problem, res problems.RunResult) (answer string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			answer, err = "", fmt.Errorf("the answer could not be computed from these records: %v", r)
+		}
+	}()
+	return strings.TrimSpace(p.Answer(res)), nil
+}

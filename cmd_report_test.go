@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"hw1/plots/records"
+	"hw1/problems"
+)
+
+// reportApp returns an app with only the report command, writing to out.
+func reportApp(out *bytes.Buffer) *cli.App {
+	app := newApp()
+	app.Commands = []*cli.Command{reportCommand()}
+	app.Writer, app.ErrWriter = out, out
+	return app
+}
+
+// writeManifest writes a manifest for problem into dir/problem.
+func writeManifest(t *testing.T, dir string, m *records.Manifest) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, m.Problem), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := records.WriteManifest(filepath.Join(dir, m.Problem, "manifest.json"), m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	// 1-2 ran: records of two models on the digits, and their final numbers.
+	writeManifest(t, dir, &records.Manifest{
+		Problem: "1-2", Profile: "quick", Status: records.StatusOK, Start: start, End: start.Add(time.Minute), WallSecs: 60,
+		Settings: map[string]any{"epochs": 3.0, "tasks": []any{"default"}},
+		Summary: map[string]float64{
+			"digits/cnn-2/test_accuracy": 0.9, "digits/cnn-2/params": 1000, "digits/cnn-2/train_loss": 0.2,
+			"digits/dnn/test_accuracy": 0.85, "digits/dnn/params": 1100, "digits/dnn/train_loss": 0.3,
+		},
+	})
+	w, err := records.Create(filepath.Join(dir, "1-2", "records.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, model := range []string{"cnn-2", "dnn"} {
+		for e := 1; e <= 3; e++ {
+			for _, r := range []records.Row{
+				{Run: "digits", Model: model, Split: "train", Step: e, Epoch: float64(e), Metric: "loss", Value: 1 / float64(e)},
+				{Run: "digits", Model: model, Split: "train", Step: e, Epoch: float64(e), Metric: "accuracy", Value: 0.3 * float64(e)},
+			} {
+				if err := w.Write(r); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if err := w.Write(records.Row{Run: "digits", Model: model, Split: "test", Step: 3, Epoch: 3, Metric: "accuracy", Value: 0.85}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// 1-1 failed before writing records.
+	writeManifest(t, dir, &records.Manifest{
+		Problem: "1-1", Profile: "quick", Status: records.StatusFailed, Error: "problems: 1-1: model diverged",
+		Start: start, End: start.Add(time.Second), WallSecs: 1,
+	})
+
+	var out bytes.Buffer
+	if err := reportApp(&out).Run([]string{"hw1", "report", "--out", dir}); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	htmlPath, mdPath := filepath.Join(dir, "report.html"), filepath.Join(dir, "report.md")
+	if got := strings.Fields(out.String()); strings.Join(got, " ") != htmlPath+" "+mdPath {
+		t.Errorf("printed %q", got)
+	}
+	b, err := os.ReadFile(htmlPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	status := regexp.MustCompile(`data-problem="([^"]+)" data-status="([^"]+)"`)
+	got := map[string]string{}
+	for _, m := range status.FindAllStringSubmatch(page, -1) {
+		got[m[1]] = m[2]
+	}
+	for _, p := range problems.All() {
+		want := "not run"
+		switch p.Name {
+		case "1-1":
+			want = "failed"
+		case "1-2":
+			want = "ok"
+		}
+		if got[p.Name] != want {
+			t.Errorf("%s: status %q, want %q", p.Name, got[p.Name], want)
+		}
+		if !strings.Contains(page, p.Question) {
+			t.Errorf("%s: question missing", p.Name)
+		}
+	}
+	if len(got) != len(problems.All()) {
+		t.Errorf("%d sections, want %d", len(got), len(problems.All()))
+	}
+	for _, want := range []string{
+		"problems: 1-1: model diverged", "no records.csv in " + filepath.Join(dir, "1-1"),
+		`src="1-2/figures/loss-digits.png"`, `src="1-2/figures/accuracy-digits.png"`,
+		"no manifest.json in " + filepath.Join(dir, "2-1"),
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`<span class="label">Answer.</span>[^<]*cnn-2`).MatchString(page) {
+		t.Error("1-2 has no answer from its numbers")
+	}
+	for _, f := range []string{"loss-digits.png", "accuracy-digits.png"} {
+		if _, err := os.Stat(filepath.Join(dir, "1-2", "figures", f)); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := os.Stat(mdPath); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestReportCommandUsage(t *testing.T) {
+	var out bytes.Buffer
+	err := reportApp(&out).Run([]string{"hw1", "report", "--out", filepath.Join(t.TempDir(), "none")})
+	var u usageError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), "no results folder") {
+		t.Errorf("err = %v, want a usage error naming the missing folder", err)
+	}
+}
+
+func TestSafeAnswer(t *testing.T) {
+	res := problems.RunResult{Manifest: &records.Manifest{Summary: map[string]float64{}}}
+	p := problems.Problem{Name: "x", Answer: func(problems.RunResult) string { return "  measured 3.\n" }}
+	if a, err := safeAnswer(p, res); a != "measured 3." || err != nil {
+		t.Errorf("safeAnswer = %q, %v", a, err)
+	}
+	p.Answer = func(r problems.RunResult) string {
+		var xs []float64
+		return strings.Repeat("x", int(xs[len(r.Manifest.Summary)])) // index out of range
+	}
+	if a, err := safeAnswer(p, res); a != "" || err == nil || !strings.Contains(err.Error(), "index out of range") {
+		t.Errorf("safeAnswer = %q, %v; want the panic as an error", a, err)
+	}
+}
