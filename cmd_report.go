@@ -80,7 +80,17 @@ func reportSection(out string, p problems.Problem) report.Section {
 	} else if plots.Figures(p.Name) != nil {
 		figs, err := plots.DrawFigures(p.Name, dir)
 		s.Figures = figs
-		if err != nil {
+		switch {
+		case err == nil:
+		case m.Status != records.StatusOK:
+			// An unfinished run lacks the records of its later figures: say which,
+			// without the details that matter only for a finished run.
+			if names := figureNames(err); len(names) > 0 {
+				errs = append(errs, "figures not drawn, for lack of records from the unfinished run: "+strings.Join(names, ", "))
+			} else {
+				errs = append(errs, "no figures: the unfinished run recorded too little ("+err.Error()+")")
+			}
+		default:
 			errs = append(errs, strings.Split(err.Error(), "\n")...)
 		}
 	}
@@ -104,4 +114,22 @@ func safeAnswer(p problems.Problem, res problems.RunResult) (answer string, err 
 		}
 	}()
 	return strings.TrimSpace(p.Answer(res)), nil
+}
+
+// figureNames returns the names of the figures in DrawFigures' joined error.
+func figureNames(err error) []string {
+	var names []string
+	var list []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		list = j.Unwrap()
+	} else {
+		list = []error{err}
+	}
+	for _, e := range list {
+		var fe *plots.FigureError
+		if errors.As(e, &fe) {
+			names = append(names, fe.Figure)
+		}
+	}
+	return names
 }

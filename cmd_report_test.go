@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"hw1/plots"
 	"hw1/plots/records"
 	"hw1/problems"
 )
@@ -154,5 +155,16 @@ func TestSafeAnswer(t *testing.T) {
 	}
 	if a, err := safeAnswer(p, res); a != "" || err == nil || !strings.Contains(err.Error(), "index out of range") {
 		t.Errorf("safeAnswer = %q, %v; want the panic as an error", a, err)
+	}
+}
+
+func TestFigureNames(t *testing.T) {
+	err := errors.Join(&plots.FigureError{Problem: "2-2", Figure: "minimal-ratio", Err: errors.New("missing")},
+		&plots.FigureError{Problem: "2-2", Figure: "gradnorm-sinc", Err: errors.New("missing")})
+	if got := strings.Join(figureNames(err), " "); got != "minimal-ratio gradnorm-sinc" {
+		t.Errorf("figureNames = %q", got)
+	}
+	if got := figureNames(errors.New("plots: unreadable")); got != nil {
+		t.Errorf("figureNames of a plain error = %q", got)
 	}
 }
