@@ -176,7 +176,7 @@ func plan22(t records.Table) ([]job, error) {
 	}
 	caption := fmt.Sprintf("Loss against minimal ratio (share of positive eigenvalues of the full Hessian) where the gradient-norm minimisation stopped, for %d runs; %d reached the gradient-norm tolerance (converged).", len(pts), nconv)
 	if tol, ok := last(t.Metric("eig_tolerance")); ok {
-		caption += fmt.Sprintf(" Eigenvalues above %g count as positive.", tol)
+		caption += fmt.Sprintf(" Eigenvalues above %.3g count as positive.", tol)
 	}
 	jobs = append(jobs, job{
 		name:    "minimal-ratio",

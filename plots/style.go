@@ -110,9 +110,18 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 		}
 	}
 	if labelled < 2 {
-		ticks = append(ticks, plot.Tick{Value: min, Label: formatTick(min)}, plot.Tick{Value: max, Label: formatTick(max)})
+		ticks = append(ticks, plot.Tick{Value: min, Label: formatTick(round3(min))}, plot.Tick{Value: max, Label: formatTick(round3(max))})
 	}
 	return ticks
+}
+
+// round3 rounds v to three significant digits.
+func round3(v float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	if err != nil {
+		return v
+	}
+	return r
 }
 
 // formatTick formats a log-axis tick value compactly: 0.002 and 5000 in decimal, 1e-05
