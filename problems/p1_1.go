@@ -225,8 +225,13 @@ func answer11(res RunResult) string {
 		ms := byFn[f]
 		sort.Slice(ms, func(i, j int) bool { return ms[i][1].(float64) < ms[j][1].(float64) })
 		best, worst := ms[0], ms[len(ms)-1]
+		ratio := worst[1].(float64) / math.Max(best[1].(float64), 1e-300)
+		if ratio < 1.1 {
+			fmt.Fprintf(&b, "On %s every depth ends at about the same training MSE (%.3g to %.3g). ", f, best[1], worst[1])
+			continue
+		}
 		fmt.Fprintf(&b, "On %s the best fit is %s (final training MSE %.3g) and the worst %s (%.3g), %.1f times higher. ",
-			f, best[0], best[1], worst[0], worst[1], worst[1].(float64)/math.Max(best[1].(float64), 1e-300))
+			f, best[0], best[1], worst[0], worst[1], ratio)
 	}
 	var counts []string
 	for k, v := range sum {
