@@ -11,7 +11,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-short run full bench faults clean $(PROBLEMS)
+.PHONY: all setup deps build test test-short run full bench bench-go faults clean $(PROBLEMS)
 
 all: build
 
@@ -51,7 +51,14 @@ full:
 $(PROBLEMS): build
 	$(HW1) run $@ --profile $(PROFILE) --out $(OUT)
 
+# bench compares hw1's engine with Keras and PyTorch on the same workloads and writes
+# BENCHMARKS.md (scripts/bench.sh: sets up the peers, waits for a quiet machine,
+# alternates the three implementations over several rounds). bench-go runs only the
+# engine's own Go benchmarks.
 bench: build
+	bash scripts/bench.sh
+
+bench-go: deps
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./tfgraph/
 
 clean:

@@ -1,0 +1,357 @@
+"""Runs hw1's engine benchmarks against Keras and PyTorch, alternating, and writes
+BENCHMARKS.md. scripts/bench.sh sets up the peers and calls this; see its header.
+
+Each round runs every workload in every implementation, one process per run, in an
+order that rotates from round to round; the report gives the median over rounds. For
+each run it also records how much CPU other processes used meanwhile (from /proc/stat,
+less this run's own CPU time), so a loaded machine shows in the report.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+# Units of work per timed run (epochs, Hessians, Jacobian passes, products) and the
+# headline metric of each workload.
+UNITS = {"tiny": 30, "cnn": 3, "dnn": 3, "hessian": 30, "jacobian": 5, "matmul": 20}
+METRIC = {"tiny": "steps/s", "cnn": "examples/s", "dnn": "examples/s", "hessian": "hessians/s",
+          "jacobian": "examples/s", "matmul": "GFLOP/s"}
+TITLE = {
+    "tiny": ("(a) 1-1 tiny DNN, 1-9x7-1 tanh (568 params), batch 64, Adam", "steps/s"),
+    "cnn": ("(b) seed CNN, conv 1-16-32 k5 + max-pool, dense 512-50-10 (39,408 params), batch 128, Adam", "images/s"),
+    "dnn": ("(c) DNN 784-1024-256-10 ReLU (1,068,810 params), batch 128, Adam", "images/s"),
+    "hessian": ("(d) full Hessian, 2-2 model 1-10-10-1 tanh (141 params, float64), 128 points", "Hessians/s"),
+    "jacobian": ("(d) input Jacobian norm, 3-3 model 784-256-256-10 ReLU, 2,000 test digits", "examples/s"),
+    "matmul": ("machine limit: fp32 matmul 2048x2048x2048", "GFLOP/s"),
+}
+
+
+def mlp_macs(sizes):
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def train_flops(macs, first):
+    """FLOPs of one training example: forward 2·MACs, gradient w.r.t. the weights
+    2·MACs and w.r.t. each layer's input 2·MACs, less the first layer's (its input
+    needs no gradient). Multiply-adds of matmuls and convolutions only."""
+    return 6 * macs - 2 * first
+
+
+_TINY = mlp_macs([1] + common.TINY_HIDDEN + [1])
+_CNN_CONV1 = 24 * 24 * 16 * 5 * 5 * 1
+_CNN = _CNN_CONV1 + 8 * 8 * 32 * 5 * 5 * 16 + 512 * 50 + 50 * 10
+_DNN = mlp_macs([784] + common.DNN_HIDDEN + [10])
+_HESS = mlp_macs([1] + common.HESSIAN_HIDDEN + [1])
+_JAC = mlp_macs([784] + common.JACOBIAN_HIDDEN + [10])
+_HESS_PARAMS = sum(a * b + b for a, b in zip([1] + common.HESSIAN_HIDDEN, common.HESSIAN_HIDDEN + [1]))
+
+# FLOPs per unit of the headline metric (per step, image, Hessian, example, product).
+FLOPS = {
+    "tiny": common.TINY_BATCH * train_flops(_TINY, 1 * 9),
+    "cnn": train_flops(_CNN, _CNN_CONV1),
+    "dnn": train_flops(_DNN, 784 * 1024),
+    # n Hessian-vector products over 128 points; one HVP ≈ 3 gradients (≈ 18·MACs).
+    "hessian": _HESS_PARAMS * common.HESSIAN_POINTS * 18 * _HESS,
+    # forward (2·MACs) and one input gradient (2·MACs) per class.
+    "jacobian": 2 * _JAC * (1 + 10),
+    "matmul": 1e9,  # the metric is GFLOP/s already
+}
+FLOPS_NOTE = {
+    "tiny": "6·MACs per example (forward, weight and input gradients)",
+    "cnn": "6·MACs per image less the first layer's input gradient",
+    "dnn": "6·MACs per image less the first layer's input gradient",
+    "hessian": "≈ 141 HVPs x 128 points x 18·MACs (rough)",
+    "jacobian": "2·MACs x (1 forward + 10 class gradients) per example",
+    "matmul": "2·n³",
+}
+
+IMPLS = ("hw1", "hw1-auto", "keras", "torch")
+IMPL_NAME = {"hw1": "hw1 (Go, TF C API)", "hw1-auto": "hw1, auto threads", "keras": "Keras (TF 2.15 Python)", "torch": "PyTorch (CPU)"}
+
+
+def cpu_busy():
+    """Busy and total jiffies of all CPUs from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]
+    return sum(v[:8]) - idle
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+HW1_LINE = re.compile(r"^BenchmarkCompare/(\w+)/(\w+)-\d+\s+(\d+)\s+([\d.]+) ns/op(.*)$")
+
+
+def parse_hw1(out, workload, units, threads, setting):
+    for line in out.splitlines():
+        m = HW1_LINE.match(line.strip())
+        if m and m.group(1) == workload and m.group(2) == setting:
+            metrics = {}
+            rest = m.group(5).split()
+            for val, unit in zip(rest[0::2], rest[1::2]):
+                metrics[unit] = float(val)
+            sec = float(m.group(4)) * int(m.group(3)) / 1e9
+            return {"impl": "hw1" if setting.startswith("threads") else "hw1-auto", "workload": workload,
+                    "units": units, "threads": threads if setting.startswith("threads") else 0,
+                    "seconds": sec, "metrics": metrics}
+    raise RuntimeError(f"no result for {workload}/{setting} in:\n{out}")
+
+
+def command(impl, workload, units, a):
+    here = os.path.dirname(os.path.abspath(__file__))
+    if impl in ("hw1", "hw1-auto"):
+        setting = f"threads{a.threads}" if impl == "hw1" else "auto"
+        return [a.hw1_test, "-test.run", "^$", "-test.bench", f"^BenchmarkCompare$/^{workload}$/^{setting}$",
+                "-test.benchtime", f"{units}x", "-bench.threads", str(a.threads)], setting
+    py = a.keras_python if impl == "keras" else a.torch_python
+    script = os.path.join(here, f"{impl}_bench.py")
+    return [py, script, workload, "--units", str(units), "--threads", str(a.threads)], None
+
+
+def run_one(impl, workload, units, a):
+    cmd, setting = command(impl, workload, units, a)
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if impl == "torch":
+        env["OMP_NUM_THREADS"] = env["OPENBLAS_NUM_THREADS"] = str(a.threads)
+    busy0, cpu0, t0 = cpu_busy(), children_cpu(), time.monotonic()
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    wall = time.monotonic() - t0
+    busy = (cpu_busy() - busy0) / os.sysconf("SC_CLK_TCK")
+    ours = children_cpu() - cpu0
+    if p.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({p.returncode}):\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+    if setting is not None:
+        res = parse_hw1(p.stdout, workload, units, a.threads, setting)
+    else:
+        lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+        if not lines:
+            raise RuntimeError(f"{' '.join(cmd)} printed no result:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
+        res = json.loads(lines[-1])
+    res["other_cores"] = max(0.0, (busy - ours) / wall)
+    res["wall"] = wall
+    return res
+
+
+def wait_for_quiet(limit, max_wait):
+    """Waits until the 1-minute load average is below limit, at most max_wait seconds.
+    Returns (reached, load)."""
+    t0 = time.monotonic()
+    while True:
+        load = os.getloadavg()[0]
+        if load < limit:
+            return True, load
+        if time.monotonic() - t0 >= max_wait:
+            return False, load
+        print(f"bench: load average {load:.2f} >= {limit}; waiting", file=sys.stderr, flush=True)
+        time.sleep(min(60, max(1, max_wait - (time.monotonic() - t0))))
+
+
+def measure(a):
+    results = []
+    order = list(a.impls)
+    for r in range(a.rounds):
+        rot = order[r % len(order):] + order[: r % len(order)]
+        for w in a.workloads:
+            units = max(1, round(UNITS[w] * a.scale))
+            for impl in rot:
+                res = run_one(impl, w, units, a)
+                res["round"] = r
+                results.append(res)
+                with open(a.results, "a") as f:
+                    f.write(json.dumps(res) + "\n")
+                print(f"bench: round {r + 1}/{a.rounds} {w:8s} {impl:8s} {res['metrics'][METRIC[w]]:10.4g} {METRIC[w]}"
+                      f"  (other processes: {res['other_cores']:.2f} cores)", file=sys.stderr, flush=True)
+    return results
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60).stdout.strip()
+    except Exception:
+        return ""
+
+
+def machine():
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    flags = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                fl = line.split(":", 1)[1].split()
+                flags = " ".join(x for x in ("avx", "avx2", "fma", "avx512f", "avx512_vnni") if x in fl)
+                break
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cores": os.cpu_count(), "model": model, "flags": flags, "memory": f"{mem:.0f} GiB",
+            "os": sh(". /etc/os-release && echo $PRETTY_NAME") or platform.platform(),
+            "blas": sh("readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3")}
+
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if v >= 1000:
+        return f"{v:,.0f}"
+    if v >= 100:
+        return f"{v:.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def report(results, a, info):
+    by = {}
+    for r in results:
+        by.setdefault((r["workload"], r["impl"]), []).append(r["metrics"][METRIC[r["workload"]]])
+    med = {k: statistics.median(v) for k, v in by.items()}
+    spread = {k: (min(v), max(v)) for k, v in by.items()}
+    peak = med.get(("matmul", "hw1"))
+    versions = {}
+    for r in results:
+        if r.get("version"):
+            versions[r["impl"]] = r["version"]
+    methods = {r["impl"]: r["method"] for r in results if r.get("method")}
+    others = [r["other_cores"] for r in results]
+    m = machine()
+    loaded = info["loaded"] or (others and statistics.median(others) > 0.25)
+    lines = [
+        "# Benchmarks: hw1's engine against Keras and PyTorch",
+        "",
+        f"Produced by `{info['command']}` on {info['date']}: {a.rounds} rounds; in each round every workload ran in every "
+        "implementation, one fresh process per run, in an order that rotated from round to round. "
+        "The numbers are medians over the rounds (the range over rounds is in brackets); "
+        "each run timed its units of work after one untimed warm-up unit.",
+        "",
+        "## Machine",
+        "",
+        f"- CPU: {m['model']}, {m['cores']} cores (nproc), {m['flags']}; {m['memory']} memory; {m['os']}.",
+        f"- Threads: {a.threads} intra-op threads in all three (TensorFlow inter-op 1, PyTorch "
+        f"set_num_threads({a.threads}), OMP/OPENBLAS_NUM_THREADS={a.threads}); \"hw1, auto threads\" is the engine's "
+        "own choice with no thread settings (one thread under 20,000 parameters, TensorFlow's default otherwise).",
+        f"- hw1: {info['hw1_version']}.",
+        f"- Keras: {versions.get('keras', '?')} in a virtual environment (tensorflow-cpu 2.15.1 from PyPI), model.fit.",
+        f"- PyTorch: {versions.get('torch', '?')} (Debian python3-torch), BLAS {m['blas'] or '?'}.",
+    ]
+    if info.get("env"):
+        lines.append(f"- Environment: {info['env']}.")
+    lines += [
+        f"- Load: {info['load_note']} Other processes used a median {statistics.median(others):.2f} and at most "
+        f"{max(others):.2f} cores during the runs (/proc/stat less the run's own CPU time)."
+        + (" **The machine was loaded: treat the numbers as rough.**" if loaded else ""),
+        "",
+        "## Results",
+        "",
+        f"| workload | unit | {IMPL_NAME['hw1']}, {a.threads} threads | {IMPL_NAME['hw1-auto']} | {IMPL_NAME['keras']} | "
+        f"{IMPL_NAME['torch']} | hw1/Keras | hw1/PyTorch | hw1 GFLOP/s | hw1 % of matmul |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for w in a.workloads:
+        title, unit = TITLE[w]
+        cells = []
+        for impl in IMPLS:
+            v = med.get((w, impl))
+            if v is None:
+                cells.append("—")
+            else:
+                lo, hi = spread[(w, impl)]
+                cells.append(f"{fmt(v)} [{fmt(lo)}–{fmt(hi)}]")
+        h = med.get((w, "hw1"))
+        ratio = lambda p: f"{h / med[(w, p)]:.2f}x" if h and med.get((w, p)) else "—"  # noqa: E731
+        gf = h * FLOPS[w] / 1e9 if h else None
+        share = f"{100 * gf / peak:.1f}%" if gf and peak else "—"
+        lines.append(f"| {title} | {unit} | " + " | ".join(cells) + f" | {ratio('keras')} | {ratio('torch')} | {fmt(gf)} | {share} |")
+    lines += [
+        "",
+        "Ratios are hw1 (at the common thread count) over the peer: above 1 means hw1 is faster. "
+        "GFLOP/s counts the multiply-adds of the matrix products and convolutions only "
+        "(" + "; ".join(f"{w}: {FLOPS_NOTE[w]}" for w in a.workloads if w != "matmul") + "), "
+        "and the share is of hw1's own fp32 matmul rate through the same TensorFlow library (the last row).",
+        "",
+        "## What each implementation runs",
+        "",
+        "- hw1: `BenchmarkCompare` in tfgraph/bench_compare_test.go, `Model.TrainEpoch` (one session run per step, "
+        "data resident in the graph, seeded shuffling), `Model.Hessian` (one exact HVP per column), "
+        "`Model.JacobianNorm` (one gradient per class), and a MatMul graph on resource variables.",
+        "- Keras: scripts/bench/keras_bench.py, `model.fit(x, y, batch_size, epochs, shuffle=True)` with "
+        "Adam(1e-3); the Hessian by nested `tf.GradientTape` and `jacobian` (pfor), the input Jacobian by "
+        "`batch_jacobian`, and the matmul, each in a `tf.function`.",
+        "- PyTorch: scripts/bench/torch_bench.py, the usual loop over shuffled index batches "
+        "(zero_grad, backward, Adam step, loss.item()); the Hessian by "
+        f"`torch.{methods.get('torch', 'autograd.functional.hessian')}`, the input Jacobian by "
+        "`torch.autograd.functional.jacobian(vectorize=True)` of the batch-summed softmax, `torch.mm` for the matmul.",
+        "- Same data in all three: 6,400 sinc points on [-1, 1] (tiny), the 8,000 embedded training digits (CNN, DNN), "
+        "128 sinc points (Hessian), the 2,000 embedded test digits (Jacobian).",
+        "",
+    ]
+    if a.findings and os.path.exists(a.findings):
+        with open(a.findings) as f:
+            lines += [f.read().rstrip(), ""]
+    with open(a.out, "w") as f:
+        f.write("\n".join(lines))
+    print(f"bench: wrote {a.out}", file=sys.stderr)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--hw1-test", required=True, help="the compiled tfgraph test binary")
+    p.add_argument("--keras-python", required=True)
+    p.add_argument("--torch-python", required=True)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--scale", type=float, default=1.0, help="multiplies the units of work per run")
+    p.add_argument("--workloads", default=",".join(UNITS))
+    p.add_argument("--impls", default=",".join(IMPLS))
+    p.add_argument("--wait-load", type=float, default=1.5, help="wait until the 1-minute load average is below this")
+    p.add_argument("--wait-max", type=float, default=2400, help="seconds to wait for it at most")
+    p.add_argument("--results", required=True, help="JSON lines file the runs are appended to")
+    p.add_argument("--report-only", action="store_true", help="rewrite the report from --results")
+    p.add_argument("--out", default=os.path.join(common.ROOT, "BENCHMARKS.md"))
+    p.add_argument("--findings", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md"),
+                   help="markdown appended to the report")
+    p.add_argument("--command", default="make bench")
+    p.add_argument("--hw1-version", default="")
+    a = p.parse_args()
+    a.workloads = [w for w in a.workloads.split(",") if w]
+    a.impls = [i for i in a.impls.split(",") if i]
+    info = {"command": a.command, "date": datetime.date.today().isoformat(), "hw1_version": a.hw1_version or "?",
+            "env": ", ".join(f"{k}={shlex.quote(os.environ[k])}" for k in ("TF_ENABLE_ONEDNN_OPTS",) if k in os.environ)}
+    meta = a.results + ".meta"
+    if a.report_only:
+        with open(a.results) as f:
+            results = [json.loads(l) for l in f if l.strip()]
+        with open(meta) as f:
+            info.update({k: v for k, v in json.load(f).items() if k in ("load_note", "loaded", "date")})
+    else:
+        reached, load = wait_for_quiet(a.wait_load, a.wait_max)
+        info["loaded"] = not reached
+        info["load_note"] = (f"the 1-minute load average was {load:.2f} when the measurements started"
+                             + ("." if reached else f", above the {a.wait_load} the script waited {a.wait_max:.0f} s for."))
+        open(a.results, "w").close()
+        results = measure(a)
+        with open(meta, "w") as f:
+            json.dump({"load_note": info["load_note"], "loaded": info["loaded"], "date": info["date"]}, f)
+    report(results, a, info)
+
+
+if __name__ == "__main__":
+    main()

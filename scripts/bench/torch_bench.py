@@ -1,0 +1,175 @@
+"""PyTorch (CPU) peer of hw1's engine benchmarks.
+
+Trains with the usual PyTorch loop (shuffled index batches, zero_grad, backward, step,
+loss.item()) on the same models, data, batch size and optimizer as BenchmarkCompare;
+the Hessian and the input Jacobian use torch.autograd.functional. Prints one JSON line.
+
+    python3 torch_bench.py cnn --units 3 --threads 2
+"""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+args = common.parse_args("torch")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+torch.set_num_threads(args.threads)
+torch.set_num_interop_threads(1)
+torch.manual_seed(1)
+
+
+def train(model, x, y, batch, loss_fn, classify):
+    """One untimed epoch, then args.units timed epochs."""
+    opt = torch.optim.Adam(model.parameters(), lr=common.LEARNING_RATE)
+    n = len(x)
+
+    def epoch():
+        perm = torch.randperm(n)
+        total, correct = 0.0, 0
+        for lo in range(0, n, batch):
+            idx = perm[lo : lo + batch]
+            xb, yb = x[idx], y[idx]
+            opt.zero_grad(set_to_none=True)
+            out = model(xb)
+            loss = loss_fn(out, yb)
+            loss.backward()
+            opt.step()
+            total += loss.item() * len(idx)
+            if classify:
+                correct += int((out.argmax(1) == yb).sum())
+        return total / n, correct / n
+
+    epoch()
+    t0 = time.perf_counter()
+    for _ in range(args.units):
+        epoch()
+    sec = time.perf_counter() - t0
+    steps = args.units * common.steps_per_epoch(n, batch)
+    return sec, {"steps/s": steps / sec, "examples/s": args.units * n / sec}
+
+
+def mlp(inputs, hidden, out, act):
+    mods, prev = [], inputs
+    for h in hidden:
+        mods += [nn.Linear(prev, h), act()]
+        prev = h
+    return nn.Sequential(*mods, nn.Linear(prev, out))
+
+
+def tiny():
+    x, y = common.sinc(common.TINY_POINTS)
+    model = mlp(1, common.TINY_HIDDEN, 1, nn.Tanh)
+    return train(model, torch.from_numpy(x), torch.from_numpy(y), common.TINY_BATCH, F.mse_loss, False)
+
+
+def digits_train(flat):
+    x, y = common.digits("train")
+    x = x.reshape(len(x), -1) if flat else np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # NCHW
+    return torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
+
+
+def cnn():
+    x, y = digits_train(False)
+    model = nn.Sequential(
+        nn.Conv2d(1, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(512, 50), nn.ReLU(), nn.Linear(50, 10),
+    )
+    return train(model, x, y, common.DIGITS_BATCH, F.cross_entropy, True)
+
+
+def dnn():
+    x, y = digits_train(True)
+    return train(mlp(784, common.DNN_HIDDEN, 10, nn.ReLU), x, y, common.DIGITS_BATCH, F.cross_entropy, True)
+
+
+def timed(fn, units):
+    fn()
+    t0 = time.perf_counter()
+    for _ in range(units):
+        fn()
+    return time.perf_counter() - t0
+
+
+def hessian():
+    """The full Hessian of the 2-2 model's MSE over its 128 points, in float64, by
+    torch.autograd.functional.hessian (vectorised when this PyTorch can)."""
+    x, y = common.sinc(common.HESSIAN_POINTS)
+    x, y = torch.from_numpy(x).double(), torch.from_numpy(y).double()
+    sizes = [1] + common.HESSIAN_HIDDEN + [1]
+    shapes = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        shapes += [(a, b), (b,)]
+    n = sum(int(np.prod(s)) for s in shapes)
+    theta = torch.from_numpy(np.random.default_rng(1).uniform(-0.5, 0.5, n))
+
+    def loss(t):
+        h, off = x, 0
+        for i in range(0, len(shapes), 2):
+            a, b = shapes[i]
+            w = t[off : off + a * b].reshape(a, b)
+            off += a * b
+            bias = t[off : off + b]
+            off += b
+            h = h @ w + bias
+            if i + 2 < len(shapes):
+                h = torch.tanh(h)
+        return ((h - y) ** 2).mean()
+
+    vec = True
+    try:
+        torch.autograd.functional.hessian(loss, theta, vectorize=True)
+    except Exception:  # a PyTorch without batched gradients for some op
+        vec = False
+    assert torch.autograd.functional.hessian(loss, theta, vectorize=vec).shape == (n, n)
+    sec = timed(lambda: torch.autograd.functional.hessian(loss, theta, vectorize=vec), args.units)
+    return sec, {"hessians/s": args.units / sec}, f"autograd.functional.hessian(vectorize={vec})"
+
+
+def jacobian():
+    """Mean Frobenius norm of d softmax / d x of the 3-3 model over the 2,000 test
+    digits, in chunks of 1,024, by torch.autograd.functional.jacobian of the softmax
+    summed over the chunk (examples are independent, so this is every example's
+    Jacobian at once)."""
+    x, _ = common.digits("test")
+    x = torch.from_numpy(x.reshape(len(x), -1))
+    model = mlp(784, common.JACOBIAN_HIDDEN, 10, nn.ReLU)
+    for p in model.parameters():
+        p.requires_grad_(False)
+
+    def f(xb):
+        return torch.softmax(model(xb), dim=1).sum(0)
+
+    def once():
+        s = 0.0
+        for lo in range(0, len(x), common.JACOBIAN_CHUNK):
+            j = torch.autograd.functional.jacobian(f, x[lo : lo + common.JACOBIAN_CHUNK], vectorize=True)  # [10, B, 784]
+            s += float(j.square().sum(dim=(0, 2)).sqrt().sum())
+        return s / len(x)
+
+    sec = timed(once, args.units)
+    return sec, {"examples/s": args.units * len(x) / sec}
+
+
+def matmul():
+    n = common.MATMUL_N
+    vals = torch.from_numpy((np.arange(n * n) % 17 / 17 - 0.5).astype(np.float32).reshape(n, n))
+    a, b, c = vals.clone(), vals.clone(), torch.empty(n, n)
+    sec = timed(lambda: torch.mm(a, b, out=c), args.units)
+    return sec, {"GFLOP/s": 2 * n**3 * args.units / sec / 1e9}
+
+
+if __name__ == "__main__":
+    res = globals()[args.workload]()
+    info = {"version": f"PyTorch {torch.__version__}"}
+    if len(res) > 2:
+        info["method"] = res[2]
+    common.emit("torch", args, res[0], res[1], **info)
