@@ -61,5 +61,9 @@ bench: build
 bench-go: deps
 	$(GO) test -run '^$$' -bench . -benchtime 3s ./tfgraph/
 
+# faults runs the fault suite against the real binary and rewrites docs/faults.md.
+faults: deps
+	HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
+
 clean:
 	rm -rf bin $(OUT) results-full

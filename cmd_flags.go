@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -74,13 +75,9 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 	if c.Int(threadsFlag.Name) < 0 {
 		return problems.Env{}, usagef("--threads must be 0 or more")
 	}
-	overrides := map[string]string{}
-	for _, kv := range c.StringSlice(setFlag.Name) {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return problems.Env{}, usagef("--set wants KEY=VALUE, got %q", kv)
-		}
-		overrides[k] = v
+	overrides, err := problemOverrides(c.StringSlice(setFlag.Name), problem, c.Command.Name == "all")
+	if err != nil {
+		return problems.Env{}, err
 	}
 	threads := c.Int(threadsFlag.Name)
 	env := problems.Env{
@@ -116,4 +113,32 @@ func checkOut(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// problemOverrides picks the --set values that apply to problem. A key may name its
+// problem ("1-1.epochs=50") or not ("epochs=50"). For "hw1 all" an unqualified key goes
+// to the problems that have such a setting; for "hw1 run" it goes to every problem
+// run, which refuses it if unknown.
+func problemOverrides(sets []string, problem string, all bool) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range sets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usagef("--set wants KEY=VALUE, got %q", kv)
+		}
+		if p, name, qualified := strings.Cut(k, "."); qualified {
+			if _, known := problems.Lookup(p); !known {
+				return nil, usagef("--set %s: unknown problem %q", kv, p)
+			}
+			if p == problem {
+				out[name] = v
+			}
+			continue
+		}
+		if problem != "" && all && !slices.Contains(problems.SettingNames(problem), k) {
+			continue
+		}
+		out[k] = v
+	}
+	return out, nil
 }

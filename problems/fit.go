@@ -64,9 +64,13 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 	last := EpochStats{TestLoss: math.NaN(), TestAcc: math.NaN()}
 	start := 1
 	if env.Resume {
-		done, err := restore(m, prefix)
+		done, stopped, err := restore(m, prefix)
 		if err != nil {
 			return last, err
+		}
+		if stopped {
+			// Until had stopped this training: it is finished.
+			o.Epochs = done
 		}
 		// Rows written after the checkpoint, or by an attempt killed before its first
 		// checkpoint, are redone.
@@ -81,7 +85,10 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 		if done > 0 {
 			env.log().Info("resumed", "run", o.Run, "model", o.Model, "epoch", done)
 			start = done + 1
-			last.Epoch = done
+			if last, err = rec.epochStats(o.Run, o.Model, done); err != nil {
+				return last, err
+			}
+			last.Steps = m.Steps()
 		}
 	}
 	bar := env.progress(o.Epochs-start+1, fmt.Sprintf("%s %s", o.Run, o.Model))
@@ -140,7 +147,7 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 		}
 		stop := o.Until != nil && o.Until(st)
 		if final || stop || time.Since(lastCkpt) >= ckptEvery || ctx.Err() != nil {
-			if err := checkpoint(m, prefix, epoch); err != nil {
+			if err := checkpoint(m, prefix, epoch, stop); err != nil {
 				return last, err
 			}
 			lastCkpt = time.Now()
@@ -188,8 +195,9 @@ func writeEpoch(rec *Recorder, o fitOptions, st EpochStats) error {
 	return rec.Flush()
 }
 
-// checkpoint saves m and the number of epochs done beside it.
-func checkpoint(m *tfgraph.Model, prefix string, epoch int) error {
+// checkpoint saves m and the number of epochs done beside it, marked "stopped" when
+// fitOptions.Until ended the training.
+func checkpoint(m *tfgraph.Model, prefix string, epoch int, stopped bool) error {
 	if err := os.MkdirAll(dirOf(prefix), 0o755); err != nil {
 		return fmt.Errorf("problems: %w", err)
 	}
@@ -197,31 +205,39 @@ func checkpoint(m *tfgraph.Model, prefix string, epoch int) error {
 		return err
 	}
 	tmp := prefix + ".epoch.tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.Itoa(epoch)+"\n"), 0o644); err != nil {
+	line := strconv.Itoa(epoch)
+	if stopped {
+		line += " stopped"
+	}
+	if err := os.WriteFile(tmp, []byte(line+"\n"), 0o644); err != nil {
 		return fmt.Errorf("problems: %w", err)
 	}
 	return os.Rename(tmp, prefix+".epoch")
 }
 
-// restore loads the checkpoint at prefix into m and returns the epochs it had done, or
-// 0 when there is none. A checkpoint that exists but cannot be read is an error that
-// names it: a resumed run never silently starts over.
-func restore(m *tfgraph.Model, prefix string) (int, error) {
+// restore loads the checkpoint at prefix into m and returns the epochs it had done and
+// whether Until had stopped the training, or 0 when there is no checkpoint. A
+// checkpoint that exists but cannot be read is an error that names it: a resumed run
+// never silently starts over.
+func restore(m *tfgraph.Model, prefix string) (epoch int, stopped bool, err error) {
 	b, err := os.ReadFile(prefix + ".epoch")
 	if os.IsNotExist(err) {
-		return 0, nil
+		return 0, false, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("problems: reading checkpoint %s: %w", prefix, err)
+		return 0, false, fmt.Errorf("problems: reading checkpoint %s: %w", prefix, err)
 	}
-	epoch, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || epoch < 1 {
-		return 0, fmt.Errorf("problems: checkpoint %s.epoch is corrupt (%q)", prefix, strings.TrimSpace(string(b)))
+	fields := strings.Fields(string(b))
+	if len(fields) > 0 {
+		epoch, err = strconv.Atoi(fields[0])
+	}
+	if len(fields) == 0 || len(fields) > 2 || err != nil || epoch < 1 || (len(fields) == 2 && fields[1] != "stopped") {
+		return 0, false, fmt.Errorf("problems: checkpoint %s.epoch is corrupt (%q)", prefix, strings.TrimSpace(string(b)))
 	}
 	if err := m.Restore(prefix); err != nil {
-		return 0, fmt.Errorf("problems: checkpoint %s is corrupt: %w", prefix, err)
+		return 0, false, fmt.Errorf("problems: checkpoint %s is corrupt: %w", prefix, err)
 	}
-	return epoch, nil
+	return epoch, len(fields) == 2, nil
 }
 
 func dirOf(p string) string {

@@ -78,6 +78,13 @@ func (r *Recorder) CheckpointPrefix(run, model string) string {
 // dropFrom rewrites the records without the rows of (run, model) whose epoch is after
 // epoch or empty: a resumed training redoes them.
 func (r *Recorder) dropFrom(run, model string, epoch float64) error {
+	return r.dropRows(func(row records.Row) bool {
+		return row.Run == run && row.Model == model && (math.IsNaN(row.Epoch) || row.Epoch > epoch)
+	})
+}
+
+// dropRows rewrites the records without the rows for which drop returns true.
+func (r *Recorder) dropRows(drop func(records.Row) bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	path := r.w.Path()
@@ -94,7 +101,7 @@ func (r *Recorder) dropFrom(run, model string, epoch float64) error {
 		return err
 	}
 	for _, row := range t {
-		if row.Run == run && row.Model == model && (math.IsNaN(row.Epoch) || row.Epoch > epoch) {
+		if drop(row) {
 			continue
 		}
 		if err := w.Write(row); err != nil {
@@ -120,4 +127,38 @@ func safeName(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// epochStats reads back the train and test loss and accuracy that fit recorded for
+// (run, model) at epoch, for a resumed training that has no epochs left to run.
+func (r *Recorder) epochStats(run, model string, epoch int) (EpochStats, error) {
+	st := EpochStats{Epoch: epoch, TrainLoss: math.NaN(), TrainAcc: math.NaN(), TestLoss: math.NaN(), TestAcc: math.NaN()}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.w.Flush(); err != nil {
+		return st, err
+	}
+	t, err := records.Read(r.w.Path())
+	if err != nil {
+		return st, fmt.Errorf("problems: resuming: %w", err)
+	}
+	for _, row := range t.Run(run).Model(model) {
+		if row.Epoch != float64(epoch) || row.Step != epoch {
+			continue
+		}
+		switch row.Split + "/" + row.Metric {
+		case "train/loss":
+			st.TrainLoss = row.Value
+		case "train/accuracy":
+			st.TrainAcc = row.Value
+		case "test/loss":
+			st.TestLoss = row.Value
+		case "test/accuracy":
+			st.TestAcc = row.Value
+		}
+	}
+	if math.IsNaN(st.TrainLoss) {
+		return st, fmt.Errorf("problems: resuming %s %s: the records have no training loss for epoch %d", run, model, epoch)
+	}
+	return st, nil
 }

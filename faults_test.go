@@ -1,0 +1,217 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"hw1/plots/records"
+)
+
+// The fault suite runs the real binary against each fault and records what happened.
+// With HW1_FAULTS_DOC set (make faults), the outcomes are written to that file.
+
+// faultLog collects one line per fault tried.
+type faultLog struct{ rows []string }
+
+var faults faultLog
+
+func (f *faultLog) add(t *testing.T, fault, outcome string) {
+	status := "handled"
+	if t.Failed() {
+		status = "FAILED"
+	}
+	f.rows = append(f.rows, fmt.Sprintf("| %s | %s | %s |", fault, outcome, status))
+}
+
+// quick11 are the arguments of a short 1-1 run used by the faults.
+func quick11(epochs int) []string {
+	return []string{"run", "1-1", "--quiet", "--threads", "1", "--set", "functions=sinc", "--set", "depths=1,4", "--set", fmt.Sprintf("epochs=%d", epochs)}
+}
+
+// startRun starts the binary in the background.
+func startRun(t *testing.T, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(hw1Bin, args...)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &buf
+}
+
+// waitFor polls until a file matching pattern exists or the timeout passes.
+func waitFor(pattern string, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if m, _ := filepath.Glob(pattern); len(m) > 0 {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
+func TestFaultKilledMidRun(t *testing.T) {
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	for i, phase := range []string{"training", "record writing"} {
+		t.Run(phase, func(t *testing.T) {
+			dir := t.TempDir()
+			cmd, _ := startRun(t, append(quick11(1500), "--out", dir)...)
+			// Training: kill at a random moment once the first checkpoint exists.
+			// Record writing: kill while the grid rows of the first model are written.
+			pattern := filepath.Join(dir, "1-1", "checkpoints", "*", "ckpt.epoch")
+			if i == 1 {
+				pattern = filepath.Join(dir, "1-1", "records.csv")
+			}
+			if !waitFor(pattern, 60*time.Second) {
+				t.Fatal("the run wrote nothing to interrupt")
+			}
+			delay := time.Duration(rng.IntN(1500)) * time.Millisecond
+			if i == 1 {
+				delay = time.Duration(rng.IntN(30)) * time.Millisecond
+			}
+			time.Sleep(delay)
+			cmd.Process.Signal(syscall.SIGKILL)
+			cmd.Wait()
+			tab, err := records.Read(filepath.Join(dir, "1-1", "records.csv"))
+			if err != nil && !errors.Is(err, records.ErrNoRows) {
+				t.Errorf("records after SIGKILL: %v", err)
+			}
+			man, err := records.ReadManifest(filepath.Join(dir, "1-1", "manifest.json"))
+			if err != nil {
+				t.Errorf("manifest after SIGKILL: %v", err)
+			} else if man.Status != records.StatusRunning {
+				t.Errorf("manifest status %q after SIGKILL, want the complete running one", man.Status)
+			}
+			plotOut, code := hw1(t, "plot", "1-1", "--in", dir)
+			if code != 0 && !strings.Contains(plotOut, "missing") && !strings.Contains(plotOut, "no ") {
+				t.Errorf("hw1 plot after SIGKILL: exit %d without saying what is missing: %s", code, plotOut)
+			}
+			out, code := hw1(t, append(quick11(1500), "--out", dir, "--resume")...)
+			if code != 0 {
+				t.Errorf("resume after SIGKILL: exit %d\n%s", code, out)
+			}
+			final, err := records.ReadManifest(filepath.Join(dir, "1-1", "manifest.json"))
+			if err != nil || final.Status != records.StatusOK {
+				t.Errorf("manifest after resume: %v, %v", final, err)
+			}
+			faults.add(t, "SIGKILL during "+phase+fmt.Sprintf(" (after %v)", delay),
+				fmt.Sprintf("%d complete rows readable; manifest status %q; hw1 plot exit %d; --resume exit %d", len(tab), man.Status, first(code, plotOut), code))
+		})
+	}
+}
+
+func first(code int, _ string) int { return code }
+
+func TestFaultCorruptCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	cmd, _ := startRun(t, append(quick11(1500), "--out", dir)...)
+	if !waitFor(filepath.Join(dir, "1-1", "checkpoints", "*", "ckpt.epoch"), 60*time.Second) {
+		t.Fatal("no checkpoint was written")
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	cmd.Wait()
+	files, _ := filepath.Glob(filepath.Join(dir, "1-1", "checkpoints", "*", "ckpt.data-*"))
+	if len(files) == 0 {
+		t.Fatal("no checkpoint data file")
+	}
+	if err := os.WriteFile(files[0], []byte("not a checkpoint"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := hw1(t, append(quick11(1500), "--out", dir, "--resume")...)
+	if code != 1 || !strings.Contains(out, "checkpoint") || !strings.Contains(out, filepath.Dir(files[0])) {
+		t.Errorf("resume from a corrupt checkpoint: exit %d, output %q; want status 1 and an error naming the checkpoint", code, out)
+	}
+	if strings.Contains(out, "goroutine ") {
+		t.Errorf("stack trace in output:\n%s", out)
+	}
+	faults.add(t, "corrupt checkpoint data on --resume", fmt.Sprintf("exit %d: %s", code, oneLine(out)))
+}
+
+func TestFaultDivergence(t *testing.T) {
+	dir := t.TempDir()
+	out, code := hw1(t, "run", "1-1", "--quiet", "--out", dir, "--set", "optimizer=sgd", "--set", "lr=1000", "--set", "functions=sinc")
+	if code != 1 || !strings.Contains(out, "diverged at step") {
+		t.Errorf("diverging run: exit %d, output %q; want status 1 naming the step", code, out)
+	}
+	man, err := records.ReadManifest(filepath.Join(dir, "1-1", "manifest.json"))
+	if err != nil || man.Status != records.StatusFailed || !strings.Contains(man.Error, "diverged") {
+		t.Errorf("manifest of the diverged run: %+v, %v", man, err)
+	}
+	faults.add(t, "divergence (SGD, learning rate 1e3)", fmt.Sprintf("exit %d: %s; manifest status %q", code, oneLine(out), man.Status))
+}
+
+func TestFaultTwoRunsOneFolder(t *testing.T) {
+	dir := t.TempDir()
+	a, abuf := startRun(t, append(quick11(400), "--out", dir)...)
+	if !waitFor(filepath.Join(dir, "1-1", ".lock"), 30*time.Second) {
+		t.Fatal("the first run took no lock")
+	}
+	out, code := hw1(t, append(quick11(400), "--out", dir)...)
+	if code != 1 || !strings.Contains(out, "in use by another hw1 run") {
+		t.Errorf("second run: exit %d, output %q; want a refusal", code, out)
+	}
+	if err := a.Wait(); err != nil {
+		t.Errorf("first run failed: %v\n%s", err, abuf.String())
+	}
+	man, err := records.ReadManifest(filepath.Join(dir, "1-1", "manifest.json"))
+	if err != nil || man.Status != records.StatusOK {
+		t.Errorf("first run's manifest: %+v, %v", man, err)
+	}
+	if _, err := records.Read(filepath.Join(dir, "1-1", "records.csv")); err != nil {
+		t.Errorf("first run's records: %v", err)
+	}
+	faults.add(t, "two runs into one output folder", fmt.Sprintf("second exit %d: %s; first finished %q", code, oneLine(out), man.Status))
+}
+
+func TestFaultUnwritableOutput(t *testing.T) {
+	parent := t.TempDir()
+	file := filepath.Join(parent, "file")
+	os.WriteFile(file, nil, 0o644)
+	cases := []struct{ name, out string }{{"a file where the folder should be", file}, {"a folder below a file", filepath.Join(file, "sub")}}
+	for _, c := range cases {
+		out, code := hw1(t, "run", "1-1", "--out", c.out)
+		if code != 1 || strings.Count(strings.TrimSpace(out), "\n") > 0 {
+			t.Errorf("%s: exit %d, output %q; want one line and status 1", c.name, code, out)
+		}
+		faults.add(t, "output folder: "+c.name, fmt.Sprintf("exit %d: %s", code, oneLine(out)))
+	}
+}
+
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		s = s[i+1:]
+	}
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return strings.ReplaceAll(s, "|", "/")
+}
+
+// TestZZWriteFaultsDoc writes docs/faults.md from the outcomes above when asked to.
+func TestZZWriteFaultsDoc(t *testing.T) {
+	path := os.Getenv("HW1_FAULTS_DOC")
+	if path == "" || len(faults.rows) == 0 {
+		return
+	}
+	var b strings.Builder
+	b.WriteString("# Faults tried\n\nGenerated by `make faults` (faults_test.go) on " + time.Now().UTC().Format("2006-01-02") + "; do not edit.\n\n")
+	b.WriteString("| fault | outcome | result |\n|---|---|---|\n")
+	for _, r := range faults.rows {
+		b.WriteString(r + "\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
