@@ -85,7 +85,7 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 		if done > 0 {
 			env.log().Info("resumed", "run", o.Run, "model", o.Model, "epoch", done)
 			start = done + 1
-			if last, err = rec.epochStats(o.Run, o.Model, done); err != nil {
+			if last, err = rec.epochStats(o.Run, o.Model, done, o.stepOf(done)); err != nil {
 				return last, err
 			}
 			last.Steps = m.Steps()
@@ -174,12 +174,17 @@ func cosine(lr float64, epochs int) func(int) float64 {
 	}
 }
 
+// stepOf returns the step cell of the rows of a recorded epoch.
+func (o fitOptions) stepOf(epoch int) int {
+	if o.StepOf != nil {
+		return o.StepOf(epoch)
+	}
+	return epoch
+}
+
 // writeEpoch writes and flushes the rows of one recorded epoch.
 func writeEpoch(rec *Recorder, o fitOptions, st EpochStats) error {
-	ep, step := float64(st.Epoch), st.Epoch
-	if o.StepOf != nil {
-		step = o.StepOf(st.Epoch)
-	}
+	ep, step := float64(st.Epoch), o.stepOf(st.Epoch)
 	rows := []struct {
 		split, metric string
 		v             float64

@@ -130,8 +130,9 @@ func safeName(s string) string {
 }
 
 // epochStats reads back the train and test loss and accuracy that fit recorded for
-// (run, model) at epoch, for a resumed training that has no epochs left to run.
-func (r *Recorder) epochStats(run, model string, epoch int) (EpochStats, error) {
+// (run, model) at epoch in rows with the given step, for a resumed training that has
+// no epochs left to run.
+func (r *Recorder) epochStats(run, model string, epoch, step int) (EpochStats, error) {
 	st := EpochStats{Epoch: epoch, TrainLoss: math.NaN(), TrainAcc: math.NaN(), TestLoss: math.NaN(), TestAcc: math.NaN()}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -143,7 +144,7 @@ func (r *Recorder) epochStats(run, model string, epoch int) (EpochStats, error) 
 		return st, fmt.Errorf("problems: resuming: %w", err)
 	}
 	for _, row := range t.Run(run).Model(model) {
-		if row.Epoch != float64(epoch) || row.Step != epoch {
+		if row.Epoch != float64(epoch) || row.Step != step {
 			continue
 		}
 		switch row.Split + "/" + row.Metric {

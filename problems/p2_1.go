@@ -1,0 +1,547 @@
+package problems
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
+
+	"hw1/plots/records"
+	"hw1/problems/data"
+	"hw1/tfgraph"
+)
+
+// settings21 are the settings of problem 2-1.
+type settings21 struct {
+	// Runs is the number of trainings, each from its own seed.
+	Runs int `set:"runs"`
+	// Hidden are the widths of the hidden layers and Activation their nonlinearity
+	// (the seed report: 784-15-30-10 with ReLU).
+	Hidden     []int  `set:"hidden"`
+	Activation string `set:"activation"`
+	// Optimizer, LearningRate, Epochs and Batch set the training.
+	Optimizer    string  `set:"optimizer"`
+	LearningRate float64 `set:"lr"`
+	Epochs       int     `set:"epochs"`
+	Batch        int     `set:"batch"`
+	// Every is the number of epochs between two snapshots of the parameters; the
+	// initial parameters and the last epoch are always recorded.
+	Every int `set:"every"`
+	// Train is the number of training examples used (the first ones); 0 means all.
+	Train int `set:"train"`
+	// Layer is the index of the layer whose parameters get their own PCA.
+	Layer int `set:"layer"`
+}
+
+func defaults21(p Profile) any {
+	s := &settings21{
+		Runs: 8, Hidden: []int{15, 30}, Activation: "relu",
+		Optimizer: "adam", LearningRate: 1e-3, Epochs: 24, Batch: 100,
+		Every: 3, Train: 0, Layer: 0,
+	}
+	if p == Full {
+		s.Epochs, s.Batch = 30, 64
+	}
+	return s
+}
+
+func init() {
+	register(Problem{
+		Name:     "2-1",
+		Title:    "Visualize the optimization process",
+		Question: "Where do eight trainings of the same network from different seeds go in parameter space, seen through one PCA of all their snapshots?",
+		Defaults: defaults21,
+		Run:      run21,
+		Answer:   answer21,
+	})
+}
+
+// model21 is the model name of 2-1's records.
+const model21 = "dnn"
+
+// snapshot is the state of one training at one recorded epoch.
+type snapshot struct {
+	Epoch     int
+	Loss, Acc float64 // on the whole training set
+	Params    []float32
+}
+
+// pcaView is one of the two PCAs of 2-1: the record split and the flat-vector range of
+// the parameters it covers.
+type pcaView struct {
+	split  string
+	lo, hi int
+}
+
+func run21(ctx context.Context, env *Env, rec *Recorder) error {
+	s := defaults21(env.profile()).(*settings21)
+	if err := applyOverrides(s, env.Overrides); err != nil {
+		return err
+	}
+	rec.Settings(s)
+	if s.Runs < 2 || s.Epochs < 1 || s.Every < 1 {
+		return fmt.Errorf("problems: 2-1: need runs >= 2, epochs >= 1 and every >= 1 (got %d, %d, %d)", s.Runs, s.Epochs, s.Every)
+	}
+	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
+	if err != nil {
+		return err
+	}
+	ds, err := env.loadData("")
+	if err != nil {
+		return err
+	}
+	train := ds.Train
+	if s.Train > 0 {
+		train = train.Subset(s.Train)
+	}
+	rec.Dataset(ds, train.N, ds.Test.N)
+	spec := tfgraph.MLP(model21, train.Dim(), s.Hidden, train.Classes, tfgraph.Activation(s.Activation), tfgraph.CrossEntropy)
+	params, _, err := spec.Check()
+	if err != nil {
+		return err
+	}
+	views := []pcaView{{split: "pca-layer", lo: -1}, {split: "pca-model", lo: 0}}
+	for _, p := range params {
+		if p.Layer == s.Layer {
+			if views[0].lo < 0 {
+				views[0].lo = p.Offset
+			}
+			views[0].hi = p.Offset + p.Size
+		}
+		views[1].hi = p.Offset + p.Size
+	}
+	if views[0].lo < 0 {
+		return fmt.Errorf("problems: 2-1: layer %d of %s has no parameters", s.Layer, spec.Name)
+	}
+	env.log().Info("model", "name", spec.Name, "params", views[1].hi, "layer", s.Layer, "layer_params", views[0].hi-views[0].lo)
+	rec.Note("Model %d-%s-%d (%s, %s), %d parameters; layer %d has %d. Snapshots every %d epochs plus the initial parameters.",
+		train.Dim(), joinInts(s.Hidden, "-"), train.Classes, s.Activation, s.Optimizer, views[1].hi, s.Layer, views[0].hi-views[0].lo, s.Every)
+
+	runs := make([][]snapshot, s.Runs)
+	names := make([]string, s.Runs)
+	for i := range runs {
+		seed := seedFor(env.Seed, i)
+		rec.Seed(seed)
+		names[i] = fmt.Sprintf("seed-%d", i+1)
+		if runs[i], err = train21(ctx, env, rec, s, spec, train, ds.Test, names[i], seed, opt); err != nil {
+			return err
+		}
+	}
+	if env.Resume {
+		// A run killed while writing the projections redoes them all.
+		if err := rec.dropRows(func(r records.Row) bool {
+			return r.Model == model21 && (r.Split == views[0].split || r.Split == views[1].split)
+		}); err != nil {
+			return err
+		}
+	}
+	for _, v := range views {
+		e1, e2, err := project21(rec, s, v, names, runs)
+		if err != nil {
+			return err
+		}
+		rec.Summary("explained1/"+v.split, e1)
+		rec.Summary("explained2/"+v.split, e2)
+		env.log().Info("pca", "split", v.split, "dims", v.hi-v.lo, "explained1", e1, "explained2", e2)
+	}
+	summarize21(rec, runs)
+	return rec.Flush()
+}
+
+// stepOf21 is the snapshot index of the snapshot taken after epoch: snapshot 0 is the
+// initial parameters, then one every s.Every epochs, then the last epoch.
+func stepOf21(every int) func(int) int {
+	return func(epoch int) int { return (epoch + every - 1) / every }
+}
+
+// train21 trains one seed, recording a snapshot of the parameters at the start and
+// every s.Every epochs, and returns the snapshots in epoch order. The snapshots are
+// kept in env.Dir/snapshots so that a resumed run still has those of finished runs.
+func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train, test *data.Set, run string, seed uint64, opt tfgraph.OptimizerKind) ([]snapshot, error) {
+	m, err := tfgraph.New(spec, tensorData(train), tensorData(test), tfgraph.Config{
+		Seed: seed, Session: env.session(),
+		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer m.Close()
+	path := filepath.Join(env.Dir, "snapshots", safeName(run)+".bin")
+	prefix := rec.CheckpointPrefix(run, spec.Name)
+	stepOf := stepOf21(s.Every)
+
+	var snaps []snapshot
+	if env.Resume {
+		done := checkpointEpoch(prefix)
+		if snaps, err = readSnapshots(path, m.NumParams()); err != nil {
+			return nil, err
+		}
+		snaps = snapshotsUpTo(snaps, done)
+		if !snapshotsCover(snaps, done, s.Every, s.Epochs) {
+			// The snapshots do not match the checkpoint: start this run over.
+			snaps = nil
+			if err := os.Remove(prefix + ".epoch"); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("problems: 2-1: %w", err)
+			}
+			if err := rec.dropRows(func(r records.Row) bool { return r.Run == run && r.Model == spec.Name }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := writeSnapshots(path, snaps); err != nil {
+		return nil, err
+	}
+	add := func(ep int, loss, acc float64) error {
+		p, err := m.GetParams()
+		if err != nil {
+			return err
+		}
+		sn := snapshot{Epoch: ep, Loss: loss, Acc: acc, Params: make([]float32, len(p))}
+		for i, v := range p {
+			sn.Params[i] = float32(v)
+		}
+		snaps = append(snaps, sn)
+		return appendSnapshot(path, sn)
+	}
+	if len(snaps) == 0 {
+		loss, acc, err := m.Evaluate(tfgraph.Train)
+		if err != nil {
+			return nil, err
+		}
+		tl, ta, err := m.Evaluate(tfgraph.Test)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range []struct {
+			split, metric string
+			v             float64
+		}{{"train", "loss", loss}, {"train", "accuracy", acc}, {"test", "loss", tl}, {"test", "accuracy", ta}} {
+			if err := rec.Add(run, spec.Name, r.split, 0, 0, r.metric, r.v); err != nil {
+				return nil, err
+			}
+		}
+		if err := rec.Flush(); err != nil {
+			return nil, err
+		}
+		if err := add(0, loss, acc); err != nil {
+			return nil, err
+		}
+	}
+	_, err = fit(ctx, env, rec, m, fitOptions{
+		Run: run, Model: spec.Name, Epochs: s.Epochs, Batch: s.Batch,
+		EvalTrain: true, EvalTest: true, Every: s.Every, StepOf: stepOf,
+		OnEpoch: func(st EpochStats) error { return add(st.Epoch, st.TrainLoss, st.TrainAcc) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(snaps, func(i, j int) bool { return snaps[i].Epoch < snaps[j].Epoch })
+	return snaps, nil
+}
+
+// project21 fits one PCA on the parameters in [v.lo, v.hi) of every snapshot of every
+// run, writes each snapshot's projection on the first two components and the share of
+// variance they explain, and returns those shares.
+func project21(rec *Recorder, s *settings21, v pcaView, names []string, runs [][]snapshot) (e1, e2 float64, err error) {
+	rows := 0
+	for _, r := range runs {
+		rows += len(r)
+	}
+	d := v.hi - v.lo
+	x := mat.NewDense(rows, d, nil)
+	k := 0
+	for _, r := range runs {
+		for _, sn := range r {
+			row := x.RawRowView(k)
+			for j, p := range sn.Params[v.lo:v.hi] {
+				row[j] = float64(p)
+			}
+			k++
+		}
+	}
+	var pc stat.PC
+	if !pc.PrincipalComponents(x, nil) {
+		return 0, 0, fmt.Errorf("problems: 2-1: PCA of %s did not converge", v.split)
+	}
+	vars := pc.VarsTo(nil)
+	var vecs mat.Dense
+	pc.VectorsTo(&vecs)
+	var total float64
+	for _, u := range vars {
+		total += u
+	}
+	if total <= 0 || len(vars) < 2 {
+		return 0, 0, fmt.Errorf("problems: 2-1: the snapshots of %s do not vary", v.split)
+	}
+	e1, e2 = vars[0]/total, vars[1]/total
+	mean := make([]float64, d)
+	for i := 0; i < rows; i++ {
+		for j, u := range x.RawRowView(i) {
+			mean[j] += u / float64(rows)
+		}
+	}
+	stepOf := stepOf21(s.Every)
+	k = 0
+	for ri, r := range runs {
+		for _, sn := range r {
+			var p1, p2 float64
+			for j, u := range x.RawRowView(k) {
+				c := u - mean[j]
+				p1 += c * vecs.At(j, 0)
+				p2 += c * vecs.At(j, 1)
+			}
+			k++
+			step, ep := stepOf(sn.Epoch), float64(sn.Epoch)
+			if err := rec.Add(names[ri], model21, v.split, step, ep, "pc1", p1); err != nil {
+				return 0, 0, err
+			}
+			if err := rec.Add(names[ri], model21, v.split, step, ep, "pc2", p2); err != nil {
+				return 0, 0, err
+			}
+		}
+	}
+	if err := rec.Add("all", model21, v.split, NoStep, NoEpoch, "explained1", e1); err != nil {
+		return 0, 0, err
+	}
+	if err := rec.Add("all", model21, v.split, NoStep, NoEpoch, "explained2", e2); err != nil {
+		return 0, 0, err
+	}
+	return e1, e2, rec.Flush()
+}
+
+// summarize21 records the final accuracies, the number of snapshots, how far each run
+// travelled from its start and how far apart the runs started and ended.
+func summarize21(rec *Recorder, runs [][]snapshot) {
+	var accs, travel, spread, start []float64
+	minSnaps := math.MaxInt
+	for i, r := range runs {
+		minSnaps = min(minSnaps, len(r))
+		last := r[len(r)-1]
+		accs = append(accs, last.Acc)
+		travel = append(travel, dist32(last.Params, r[0].Params))
+		for _, o := range runs[i+1:] {
+			spread = append(spread, dist32(last.Params, o[len(o)-1].Params))
+			start = append(start, dist32(r[0].Params, o[0].Params))
+		}
+	}
+	rec.Summary("runs", float64(len(runs)))
+	rec.Summary("snapshots_per_run", float64(minSnaps))
+	rec.Summary("final_train_accuracy/mean", stat.Mean(accs, nil))
+	rec.Summary("final_train_accuracy/min", minOf(accs))
+	rec.Summary("final_train_accuracy/max", maxOf(accs))
+	rec.Summary("travel/mean", stat.Mean(travel, nil))
+	rec.Summary("final_distance/mean", stat.Mean(spread, nil))
+	rec.Summary("initial_distance/mean", stat.Mean(start, nil))
+}
+
+// answer21 reports the explained variance and how the trajectories relate, from the
+// measured summary.
+func answer21(res RunResult) string {
+	sum := res.Manifest.Summary
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d trainings from different seeds, %d snapshots each, reached a mean final training accuracy of %.2f%% (%.2f%% to %.2f%%). ",
+		int(sum["runs"]), int(sum["snapshots_per_run"]), 100*sum["final_train_accuracy/mean"], 100*sum["final_train_accuracy/min"], 100*sum["final_train_accuracy/max"])
+	fmt.Fprintf(&b, "One PCA over all snapshots: the first two components explain %.1f%% + %.1f%% of the variance for the first layer and %.1f%% + %.1f%% for the whole model. ",
+		100*sum["explained1/pca-layer"], 100*sum["explained2/pca-layer"], 100*sum["explained1/pca-model"], 100*sum["explained2/pca-model"])
+	fmt.Fprintf(&b, "The runs start %.3g apart (mean Euclidean distance between two runs' parameters), each moves %.3g from its start, and they end %.3g apart: ",
+		sum["initial_distance/mean"], sum["travel/mean"], sum["final_distance/mean"])
+	if sum["final_distance/mean"] > sum["travel/mean"] {
+		b.WriteString("different seeds lead to different end points, farther from each other than from where they started, so the PCA plane shows separate trajectories that reach a similar accuracy.")
+	} else {
+		b.WriteString("the runs travel further than the distance that finally separates them.")
+	}
+	return b.String()
+}
+
+// checkpointEpoch returns the number of epochs the checkpoint at prefix holds (the
+// first field of its .epoch file), or 0.
+func checkpointEpoch(prefix string) int {
+	b, err := os.ReadFile(prefix + ".epoch")
+	if err != nil {
+		return 0
+	}
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return 0
+	}
+	n, err := strconv.Atoi(fields[0])
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// snapshotsUpTo returns the snapshots taken at or before epoch done, in epoch order.
+func snapshotsUpTo(snaps []snapshot, done int) []snapshot {
+	var out []snapshot
+	for _, sn := range snaps {
+		if sn.Epoch <= done {
+			out = append(out, sn)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Epoch < out[j].Epoch })
+	return out
+}
+
+// snapshotsCover reports whether snaps holds exactly the snapshots a training that
+// did done > 0 epochs has taken: epoch 0, every multiple of every up to done, and the
+// last epoch if done reached it. It is false for done = 0: that run starts over.
+func snapshotsCover(snaps []snapshot, done, every, epochs int) bool {
+	if done == 0 {
+		return false // nothing to keep: the run starts over
+	}
+	want := []int{0}
+	for e := every; e <= done; e += every {
+		want = append(want, e)
+	}
+	if done == epochs && epochs%every != 0 {
+		want = append(want, epochs)
+	}
+	if len(snaps) != len(want) {
+		return false
+	}
+	for i, sn := range snaps {
+		if sn.Epoch != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// The snapshot file is a sequence of records, each the epoch (int64), the training
+// loss and accuracy (float64) and the parameters (float32), little endian.
+
+func snapshotSize(n int) int { return 8 + 8 + 8 + 4*n }
+
+// readSnapshots reads the snapshots of one run; a missing file holds none and an
+// incomplete last record (a killed write) is ignored.
+func readSnapshots(path string, n int) ([]snapshot, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("problems: 2-1: %w", err)
+	}
+	defer f.Close()
+	r := bufio.NewReader(f)
+	buf := make([]byte, snapshotSize(n))
+	var out []snapshot
+	for {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				return out, nil
+			}
+			return nil, fmt.Errorf("problems: 2-1: reading %s: %w", path, err)
+		}
+		sn := snapshot{
+			Epoch:  int(int64(binary.LittleEndian.Uint64(buf[0:]))),
+			Loss:   math.Float64frombits(binary.LittleEndian.Uint64(buf[8:])),
+			Acc:    math.Float64frombits(binary.LittleEndian.Uint64(buf[16:])),
+			Params: make([]float32, n),
+		}
+		for i := range sn.Params {
+			sn.Params[i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[24+4*i:]))
+		}
+		out = append(out, sn)
+	}
+}
+
+func encodeSnapshot(sn snapshot) []byte {
+	buf := make([]byte, snapshotSize(len(sn.Params)))
+	binary.LittleEndian.PutUint64(buf[0:], uint64(int64(sn.Epoch)))
+	binary.LittleEndian.PutUint64(buf[8:], math.Float64bits(sn.Loss))
+	binary.LittleEndian.PutUint64(buf[16:], math.Float64bits(sn.Acc))
+	for i, p := range sn.Params {
+		binary.LittleEndian.PutUint32(buf[24+4*i:], math.Float32bits(p))
+	}
+	return buf
+}
+
+// writeSnapshots replaces the snapshot file at path with snaps.
+func writeSnapshots(path string, snaps []snapshot) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("problems: 2-1: %w", err)
+	}
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("problems: 2-1: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	for _, sn := range snaps {
+		w.Write(encodeSnapshot(sn))
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("problems: 2-1: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("problems: 2-1: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("problems: 2-1: %w", err)
+	}
+	return nil
+}
+
+// appendSnapshot adds one snapshot at the end of the file at path and syncs it.
+func appendSnapshot(path string, sn snapshot) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("problems: 2-1: %w", err)
+	}
+	if _, err := f.Write(encodeSnapshot(sn)); err != nil {
+		f.Close()
+		return fmt.Errorf("problems: 2-1: writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("problems: 2-1: %w", err)
+	}
+	return f.Close()
+}
+
+func dist32(a, b []float32) float64 {
+	var s float64
+	for i := range a {
+		d := float64(a[i]) - float64(b[i])
+		s += d * d
+	}
+	return math.Sqrt(s)
+}
+
+func minOf(xs []float64) float64 {
+	m := math.Inf(1)
+	for _, x := range xs {
+		m = math.Min(m, x)
+	}
+	return m
+}
+
+func maxOf(xs []float64) float64 {
+	m := math.Inf(-1)
+	for _, x := range xs {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+func joinInts(xs []int, sep string) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, sep)
+}

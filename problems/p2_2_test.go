@@ -1,0 +1,224 @@
+package problems
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+
+	"hw1/tfgraph"
+)
+
+func TestP22QuickProfile(t *testing.T) {
+	env := testEnv(t, nil)
+	res, tab := mustExecute(t, "2-2", env)
+	p, _ := Lookup("2-2")
+	t.Log(p.Answer(*res))
+	for _, task := range []string{"mnist", "sinc"} {
+		run := "gradnorm-" + task
+		rows := tab.Run(run).Split("train")
+		loss, gn := rows.Metric("loss"), rows.Metric("grad_norm")
+		if len(loss) < 100 || len(gn) != len(loss) {
+			t.Fatalf("%s: %d loss and %d gradient-norm rows, want the same number, at least 100", run, len(loss), len(gn))
+		}
+		sort.Slice(gn, func(i, j int) bool { return gn[i].Step < gn[j].Step })
+		for i, r := range gn {
+			if r.Step != i+1 {
+				t.Fatalf("%s: iteration %d recorded as step %d", run, i+1, r.Step)
+			}
+			if !(r.Value > 0) || math.IsInf(r.Value, 0) {
+				t.Fatalf("%s: gradient norm %v at iteration %d", run, r.Value, r.Step)
+			}
+		}
+	}
+
+	s := defaults22(Quick).(*settings22)
+	if s.Trainings < 20 {
+		t.Fatalf("quick profile runs %d trainings, want at least 20", s.Trainings)
+	}
+	reduced, converged := 0, 0
+	for i := 1; i <= s.Trainings; i++ {
+		run := fmt.Sprintf("seed-%d", i)
+		v := map[string]float64{}
+		for _, r := range tab.Run(run).Model(model22) {
+			if _, dup := v[r.Metric]; dup {
+				t.Errorf("%s: %s recorded twice", run, r.Metric)
+			}
+			v[r.Metric] = r.Value
+		}
+		for _, m := range metrics22 {
+			if _, ok := v[m]; !ok {
+				t.Fatalf("%s: no %s row", run, m)
+			}
+		}
+		if r := v["minimal_ratio"]; !(r >= 0 && r <= 1) {
+			t.Errorf("%s: minimal ratio %v outside [0, 1]", run, r)
+		}
+		if a := v["hessian_asymmetry"]; !(a <= 1e-6) {
+			t.Errorf("%s: Hessian asymmetry %v > 1e-6", run, a)
+		}
+		if v["phase1_grad_norm"] >= 100*v["grad_norm"] {
+			reduced++
+		}
+		if v["converged"] == 1 {
+			converged++
+			if !(v["grad_norm"] < s.Tol) {
+				t.Errorf("%s: converged with gradient norm %v >= %v", run, v["grad_norm"], s.Tol)
+			}
+		}
+	}
+	t.Logf("2-2: %d of %d trainings reduced the gradient norm 100x, %d reached %g", reduced, s.Trainings, converged, s.Tol)
+	if 2*reduced <= s.Trainings {
+		t.Errorf("phase 2 reduced the gradient norm 100x in %d of %d trainings, want most", reduced, s.Trainings)
+	}
+	if converged == 0 {
+		t.Errorf("no training reached a gradient norm below %g", s.Tol)
+	}
+	if got := res.Manifest.Summary["converged_share"]; math.Abs(got-float64(converged)/float64(s.Trainings)) > 1e-12 {
+		t.Errorf("summary converged_share %v, records say %d of %d", got, converged, s.Trainings)
+	}
+}
+
+// TestP22EndPointHessian checks one end point of phase 2: the Hessian is symmetric and
+// matches finite differences of the full gradient, and phase 2's objective has the
+// gradient of ||∇L||² (not of L).
+func TestP22EndPointHessian(t *testing.T) {
+	s := defaults22(Quick).(*settings22)
+	sess := tfgraph.SessionConfig{Device: "cpu", IntraOpThreads: 2, InterOpThreads: 1}
+	train, err := minimalData(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := tfgraph.MLP(model22, 1, s.Hidden, 1, tfgraph.Tanh, tfgraph.MSE)
+	an, err := tfgraph.New(spec, train, nil, tfgraph.Config{DType: tfgraph.Float64, SecondOrder: true, Session: sess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer an.Close()
+	r, err := trainToCritical(context.Background(), s, spec, train, an, seedFor(1, 0), sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("end point: loss %.3g, gradient norm %.3g -> %.3g in %d steps", r.Loss, r.Phase1GradNorm, r.GradNorm, r.Steps)
+	if !(r.GradNorm < r.Phase1GradNorm) {
+		t.Errorf("phase 2 did not lower the gradient norm: %v -> %v", r.Phase1GradNorm, r.GradNorm)
+	}
+	theta, err := an.GetParams()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := an.Hessian()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := tfgraph.Asymmetry(h); a > 1e-6 {
+		t.Errorf("Hessian asymmetry %g > 1e-6", a)
+	}
+	n := len(theta)
+	var hmax float64
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			hmax = math.Max(hmax, math.Abs(h.At(i, j)))
+		}
+	}
+	grad := func(p []float64) []float64 {
+		if err := an.SetParams(p); err != nil {
+			t.Fatal(err)
+		}
+		_, g, err := an.FullGradient()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	const step = 1e-5
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, j := range rng.Perm(n)[:25] {
+		p := slices64(theta)
+		p[j] += step
+		gp := grad(p)
+		p[j] -= 2 * step
+		gm := grad(p)
+		for i := 0; i < n; i++ {
+			fd := (gp[i] - gm[i]) / (2 * step)
+			if e := math.Abs(h.At(i, j) - fd); e > 1e-6*hmax {
+				t.Errorf("H[%d,%d] = %.10g, finite difference %.10g: error %.2g of max|H| > 1e-6", i, j, h.At(i, j), fd, e/hmax)
+			}
+		}
+	}
+
+	// The objective of phase 2 and its gradient: a directional finite difference.
+	obj := &gradNormObjective{ctx: context.Background(), m: an}
+	prob := obj.problem()
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	g := make([]float64, n)
+	prob.Grad(g, theta)
+	if obj.err != nil {
+		t.Fatal(obj.err)
+	}
+	const hv = 1e-6
+	p := slices64(theta)
+	floats.AddScaled(p, hv, v)
+	fp := prob.Func(p)
+	floats.AddScaled(p, -2*hv, v)
+	fm := prob.Func(p)
+	fd, an2 := (fp-fm)/(2*hv), floats.Dot(g, v)
+	if e := math.Abs(fd - an2); e > 1e-5*math.Abs(fd) {
+		t.Errorf("d||grad L||^2 along v: gradient gives %.10g, finite difference %.10g", an2, fd)
+	}
+	_, gl := an.SetParams(theta), grad(theta)
+	if floats.EqualApprox(g, gl, 1e-3*floats.Norm(gl, 2)) {
+		t.Errorf("phase 2's gradient equals the gradient of the loss")
+	}
+	if err := hessianSpectrum(an, s.EigTol, &r); err != nil {
+		t.Fatal(err)
+	}
+	if !(r.Ratio >= 0 && r.Ratio <= 1) || r.MinEig > r.MaxEig {
+		t.Errorf("minimal ratio %v, eigenvalues from %v to %v", r.Ratio, r.MinEig, r.MaxEig)
+	}
+}
+
+func slices64(x []float64) []float64 { return append([]float64(nil), x...) }
+
+func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
+	p, _ := Lookup("2-2")
+	over := map[string]string{"trainings": "4", "phase1_epochs": "300", "phase2_steps": "50",
+		"mnist_epochs": "1", "mnist_train": "500", "fn_epochs": "4", "fn_points": "64"}
+	env := testEnv(t, over)
+	// Stop after the two gradient-norm trainings (1 + 4 epochs) and two minimal-ratio
+	// trainings, then finish.
+	interrupted(t, p, env, 1+4+2)
+	env.Resume = true
+	res, tab := mustExecute(t, "2-2", env)
+	for i := 1; i <= 4; i++ {
+		if n := len(tab.Run(fmt.Sprintf("seed-%d", i)).Model(model22)); n != len(metrics22) {
+			t.Errorf("seed-%d: %d rows, want %d", i, n, len(metrics22))
+		}
+	}
+	for _, run := range []string{"gradnorm-mnist", "gradnorm-sinc"} {
+		seen := map[int]int{}
+		for _, r := range tab.Run(run).Metric("loss") {
+			seen[r.Step]++
+		}
+		for step, c := range seen {
+			if c != 1 {
+				t.Errorf("%s: iteration %d recorded %d times", run, step, c)
+			}
+		}
+	}
+	fresh := testEnv(t, over)
+	want, _ := mustExecute(t, "2-2", fresh)
+	for _, k := range want.Manifest.SummaryKeys() {
+		g, w := res.Manifest.Summary[k], want.Manifest.Summary[k]
+		if math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) && !(math.IsNaN(g) && math.IsNaN(w)) {
+			t.Errorf("%s: resumed run %v, uninterrupted run %v", k, g, w)
+		}
+	}
+}
