@@ -113,17 +113,17 @@ func run22(ctx context.Context, env *Env, rec *Recorder) error {
 	if !slices.Contains(s.Tasks, "mnist") {
 		rec.DatasetInfo(s.Function, fmt.Sprintf("%d points on [%g, %g]", s.Points, s.Lo, s.Hi), s.Points, 0)
 	}
-	for _, task := range s.Tasks {
-		if err := gradNormTraining(ctx, env, rec, s, task); err != nil {
+	for i, task := range s.Tasks {
+		if err := gradNormTraining(ctx, env, rec, s, task, seedFor(env.Seed, 1000+i)); err != nil {
 			return err
 		}
 	}
 	return minimalRatios(ctx, env, rec, s)
 }
 
-// gradNormTraining trains one model on task, recording the loss and the gradient norm
-// of every iteration (run gradnorm-<task>), and summarises them.
-func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string) error {
+// gradNormTraining trains one model on task from seed, recording the loss and the
+// gradient norm of every iteration (run gradnorm-<task>), and summarises them.
+func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string, seed uint64) error {
 	var (
 		spec          tfgraph.Spec
 		train         *tfgraph.Data
@@ -150,7 +150,6 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 		spec = tfgraph.MLP(model22, 1, s.FnHidden, 1, tfgraph.Tanh, tfgraph.MSE)
 		train, epochs, batch, lr = &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, s.FnEpochs, s.FnBatch, s.FnLR
 	}
-	seed := seedFor(env.Seed, 1000+len(task))
 	rec.Seed(seed)
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
 		Seed: seed, Session: env.session(),
