@@ -127,6 +127,10 @@ func round3(v float64) float64 {
 // formatTick formats a log-axis tick value compactly: 0.002 and 5000 in decimal, 1e-05
 // as 1e-5 and 1e+06 as 1e6.
 func formatTick(v float64) string {
+	// Drop floating-point noise (3 × 1e-4 = 0.00030000000000000003).
+	if r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 6, 64), 64); err == nil {
+		v = r
+	}
 	if a := math.Abs(v); a >= 1e-4 && a < 1e5 {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
