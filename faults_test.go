@@ -215,3 +215,39 @@ func TestZZWriteFaultsDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// tinyAll are --set values that make every problem of "hw1 all" take seconds.
+var tinyAll = []string{
+	"1-2.epochs=1", "1-2.train=300",
+	"2-1.epochs=3", "2-1.every=1", "2-1.runs=2", "2-1.train=300",
+	"2-2.trainings=2", "2-2.phase1_epochs=20", "2-2.phase2_steps=5", "2-2.mnist_epochs=1", "2-2.mnist_train=300", "2-2.fn_epochs=5",
+	"3-1.epochs=2", "3-1.train=300",
+	"3-2.epochs=1", "3-2.train=300", "3-2.widths=2,8,32",
+	"3-3.epochs=1", "3-3.train=512", "3-3.alphas=11", "3-3.sharpness_iters=1", "3-3.sensitivity_examples=50",
+}
+
+func TestFaultDivergenceInAll(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"all", "--quiet", "--out", dir, "--set", "1-1.optimizer=sgd", "--set", "1-1.lr=1000", "--set", "1-1.functions=sinc"}
+	for _, kv := range tinyAll {
+		args = append(args, "--set", kv)
+	}
+	out, code := hw1(t, args...)
+	if code != 1 || !strings.Contains(out, "1-1 failed") || !strings.Contains(out, "diverged at step") {
+		t.Errorf("hw1 all with a diverging 1-1: exit %d; want status 1 naming the failure\n%s", code, out)
+	}
+	for _, p := range []string{"1-2", "2-1", "2-2", "3-1", "3-2", "3-3"} {
+		man, err := records.ReadManifest(filepath.Join(dir, p, "manifest.json"))
+		if err != nil || man.Status != records.StatusOK {
+			t.Errorf("%s after 1-1 failed: %v %v", p, man, err)
+		}
+	}
+	html, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), "diverged at step") {
+		t.Error("the report does not show 1-1's failure")
+	}
+	faults.add(t, "divergence of one problem in hw1 all", fmt.Sprintf("exit %d; the other six problems finished ok; report.html shows %q", code, "diverged at step"))
+}

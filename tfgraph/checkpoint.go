@@ -133,7 +133,7 @@ func (m *Model) Restore(prefix string) error {
 		return fmt.Errorf("tfgraph: %w", err)
 	}
 	if _, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.lazy.save.prefix: pt}, nil, []*tf.Operation{m.lazy.save.restore}); err != nil {
-		return fmt.Errorf("tfgraph: restoring checkpoint %s: %w", prefix, err)
+		return fmt.Errorf("tfgraph: restoring checkpoint %s: %s", prefix, firstLine(err.Error()))
 	}
 	if err := m.pcg.UnmarshalBinary(state[:len(state)-8]); err != nil {
 		return fmt.Errorf("tfgraph: restoring checkpoint %s.rng: %w", prefix, err)
@@ -176,4 +176,15 @@ func (m *Model) ExportNPY(dir string) error {
 		}
 	}
 	return nil
+}
+
+// firstLine returns the first non-empty line of a TensorFlow error message; the
+// following lines name graph nodes.
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return s
 }
