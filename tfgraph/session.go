@@ -2,6 +2,7 @@ package tfgraph
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	tf "github.com/wamuir/graft/tensorflow"
@@ -19,7 +20,22 @@ type SessionConfig struct {
 	// IntraOpThreads and InterOpThreads size TensorFlow's thread pools. When both are
 	// 0, New runs models under 20,000 parameters on one thread (hand-offs between
 	// threads cost more than they save there) and lets TensorFlow choose otherwise.
+	// Each session has pools of its own (see perSessionThreads), so the setting of
+	// one model does not carry over to the next.
 	IntraOpThreads, InterOpThreads int
+}
+
+// TensorFlow sizes two process-wide thread pools from the first session it opens and
+// ignores the thread settings of every later session: the inter-op pool unless the
+// session asks for its own (use_per_session_threads), and the intra-op pool of the
+// CPU device unless TF_OVERRIDE_GLOBAL_THREADPOOL is set when the first device is
+// created. A process that trained a small model first (one thread) would train every
+// later model on one thread too. init sets the variable, which TensorFlow reads on
+// the first session, and configProto asks for per-session inter-op pools.
+func init() {
+	if _, ok := os.LookupEnv("TF_OVERRIDE_GLOBAL_THREADPOOL"); !ok {
+		os.Setenv("TF_OVERRIDE_GLOBAL_THREADPOOL", "1")
+	}
 }
 
 // configProto serializes c as a TensorFlow ConfigProto.
@@ -27,6 +43,7 @@ func (c SessionConfig) configProto() ([]byte, error) {
 	cfg := &cpb.ConfigProto{
 		IntraOpParallelismThreads: int32(c.IntraOpThreads),
 		InterOpParallelismThreads: int32(c.InterOpThreads),
+		UsePerSessionThreads:      true,
 		AllowSoftPlacement:        true,
 		GpuOptions:                &cpb.GPUOptions{AllowGrowth: true},
 	}

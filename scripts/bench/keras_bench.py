@@ -11,6 +11,7 @@ import os
 import sys
 import time
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
@@ -172,6 +173,16 @@ def keras_version():
         return "?"
 
 
+def onednn():
+    """Whether TensorFlow's oneDNN kernels are on in this process."""
+    try:
+        from tensorflow.python.util import _pywrap_util_port
+
+        return bool(_pywrap_util_port.IsMklEnabled())
+    except (ImportError, AttributeError):
+        return None
+
+
 if __name__ == "__main__":
     sec, metrics = globals()[args.workload]()
-    common.emit("keras", args, sec, metrics, version=f"TensorFlow {tf.__version__}, Keras {keras_version()}")
+    common.emit("keras", args, sec, metrics, version=f"TensorFlow {tf.__version__}, Keras {keras_version()}", onednn=onednn())

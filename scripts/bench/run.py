@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
@@ -77,8 +78,30 @@ FLOPS_NOTE = {
     "matmul": "2·n³",
 }
 
-IMPLS = ("hw1", "hw1-auto", "keras", "torch")
-IMPL_NAME = {"hw1": "hw1 (Go, TF C API)", "hw1-auto": "hw1, auto threads", "keras": "Keras (TF 2.15 Python)", "torch": "PyTorch (CPU)"}
+SHORT = {"tiny": "(a) tiny DNN", "cnn": "(b) seed CNN", "dnn": "(c) 1M DNN", "hessian": "(d) Hessian",
+         "jacobian": "(d) input Jacobian", "matmul": "fp32 matmul"}
+
+# The issue's targets: (a) at least 2x Keras; (b), (c) at least 1.0x Keras and PyTorch,
+# (b) at 40% or more of the matmul rate.
+TARGETS = {
+    "tiny": ("≥ 2x Keras", lambda r, s: r.get("keras", 0) >= 2),
+    "cnn": ("≥ 1x Keras and PyTorch, ≥ 40% of matmul", lambda r, s: r.get("keras", 0) >= 1 and r.get("torch", 0) >= 1 and (s or 0) >= 0.4),
+    "dnn": ("≥ 1x Keras and PyTorch", lambda r, s: r.get("keras", 0) >= 1 and r.get("torch", 0) >= 1),
+}
+
+IMPLS = ("hw1", "hw1-auto", "hw1-eigen", "keras", "keras-onednn", "torch")
+DEFAULT_IMPLS = ("hw1", "hw1-auto", "keras", "keras-onednn", "torch")
+IMPL_NAME = {
+    "hw1": "hw1 (Go, TF C API)",
+    "hw1-auto": "hw1, auto threads",
+    "hw1-eigen": "hw1, oneDNN off",
+    "keras": "Keras (TF 2.15 Python)",
+    "keras-onednn": "Keras, oneDNN on",
+    "torch": "PyTorch (CPU)",
+}
+# The oneDNN setting of each implementation: hw1 keeps the caller's (the engine turns
+# oneDNN on unless TF_ENABLE_ONEDNN_OPTS is set), Keras runs TensorFlow's default.
+ONEDNN = {"hw1-eigen": "0", "keras-onednn": "1", "keras": None}
 
 
 def cpu_busy():
@@ -114,12 +137,12 @@ def parse_hw1(out, workload, units, threads, setting):
 
 def command(impl, workload, units, a):
     here = os.path.dirname(os.path.abspath(__file__))
-    if impl in ("hw1", "hw1-auto"):
-        setting = f"threads{a.threads}" if impl == "hw1" else "auto"
+    if impl.startswith("hw1"):
+        setting = "auto" if impl == "hw1-auto" else f"threads{a.threads}"
         return [a.hw1_test, "-test.run", "^$", "-test.bench", f"^BenchmarkCompare$/^{workload}$/^{setting}$",
                 "-test.benchtime", f"{units}x", "-bench.threads", str(a.threads)], setting
-    py = a.keras_python if impl == "keras" else a.torch_python
-    script = os.path.join(here, f"{impl}_bench.py")
+    py = a.torch_python if impl == "torch" else a.keras_python
+    script = os.path.join(here, "torch_bench.py" if impl == "torch" else "keras_bench.py")
     return [py, script, workload, "--units", str(units), "--threads", str(a.threads)], None
 
 
@@ -129,6 +152,10 @@ def run_one(impl, workload, units, a):
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if impl == "torch":
         env["OMP_NUM_THREADS"] = env["OPENBLAS_NUM_THREADS"] = str(a.threads)
+    if impl in ONEDNN:
+        env.pop("TF_ENABLE_ONEDNN_OPTS", None)
+        if ONEDNN[impl] is not None:
+            env["TF_ENABLE_ONEDNN_OPTS"] = ONEDNN[impl]
     busy0, cpu0, t0 = cpu_busy(), children_cpu(), time.monotonic()
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     wall = time.monotonic() - t0
@@ -143,6 +170,7 @@ def run_one(impl, workload, units, a):
         if not lines:
             raise RuntimeError(f"{' '.join(cmd)} printed no result:\n{p.stdout[-3000:]}\n{p.stderr[-3000:]}")
         res = json.loads(lines[-1])
+    res["impl"] = impl
     res["other_cores"] = max(0.0, (busy - ours) / wall)
     res["wall"] = wall
     return res
@@ -219,6 +247,11 @@ def fmt(v):
     return f"{v:.2f}"
 
 
+def onednn_word(results, impl):
+    vals = {r.get("onednn") for r in results if r["impl"] == impl}
+    return "on" if vals == {True} else "off" if vals == {False} else "?"
+
+
 def report(results, a, info):
     by = {}
     for r in results:
@@ -250,6 +283,9 @@ def report(results, a, info):
         "own choice with no thread settings (one thread under 20,000 parameters, TensorFlow's default otherwise).",
         f"- hw1: {info['hw1_version']}.",
         f"- Keras: {versions.get('keras', '?')} in a virtual environment (tensorflow-cpu 2.15.1 from PyPI), model.fit.",
+        f"- oneDNN: hw1 ran with TF_ENABLE_ONEDNN_OPTS={info['hw1_onednn']}; \"Keras\" with TensorFlow's default, "
+        f"which is oneDNN {onednn_word(results, 'keras')} on this CPU; \"Keras, oneDNN on\" with TF_ENABLE_ONEDNN_OPTS=1"
+        + ("; \"hw1, oneDNN off\" with TF_ENABLE_ONEDNN_OPTS=0" if any(r["impl"] == "hw1-eigen" for r in results) else "") + ".",
         f"- PyTorch: {versions.get('torch', '?')} (Debian python3-torch), BLAS {m['blas'] or '?'}.",
     ]
     if info.get("env"):
@@ -261,28 +297,45 @@ def report(results, a, info):
         "",
         "## Results",
         "",
-        f"| workload | unit | {IMPL_NAME['hw1']}, {a.threads} threads | {IMPL_NAME['hw1-auto']} | {IMPL_NAME['keras']} | "
-        f"{IMPL_NAME['torch']} | hw1/Keras | hw1/PyTorch | hw1 GFLOP/s | hw1 % of matmul |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "Medians over the rounds, the range in brackets.",
+        "",
     ]
+    present = [i for i in IMPLS if any(k[1] == i for k in med)]
+    head = [IMPL_NAME[i] + (f", {a.threads} threads" if i in ("hw1", "hw1-eigen", "keras", "keras-onednn", "torch") else "") for i in present]
+    lines += ["| workload | unit | " + " | ".join(head) + " |", "|---|---|" + "---:|" * len(present)]
     for w in a.workloads:
         title, unit = TITLE[w]
         cells = []
-        for impl in IMPLS:
+        for impl in present:
             v = med.get((w, impl))
             if v is None:
                 cells.append("—")
             else:
                 lo, hi = spread[(w, impl)]
                 cells.append(f"{fmt(v)} [{fmt(lo)}–{fmt(hi)}]")
-        h = med.get((w, "hw1"))
-        ratio = lambda p: f"{h / med[(w, p)]:.2f}x" if h and med.get((w, p)) else "—"  # noqa: E731
-        gf = h * FLOPS[w] / 1e9 if h else None
-        share = f"{100 * gf / peak:.1f}%" if gf and peak else "—"
-        lines.append(f"| {title} | {unit} | " + " | ".join(cells) + f" | {ratio('keras')} | {ratio('torch')} | {fmt(gf)} | {share} |")
+        lines.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
+    peers = [p for p in ("keras", "keras-onednn", "torch") if p in present]
     lines += [
         "",
-        "Ratios are hw1 (at the common thread count) over the peer: above 1 means hw1 is faster. "
+        "## Ratios, machine share and targets",
+        "",
+        "| workload | " + " | ".join(f"hw1/{IMPL_NAME[p].split(' (')[0]}" for p in peers)
+        + " | hw1 GFLOP/s | hw1 share of matmul | target | met |",
+        "|---|" + "---:|" * (len(peers) + 2) + "---|---|",
+    ]
+    for w in a.workloads:
+        h = med.get((w, "hw1"))
+        ratios = {p: h / med[(w, p)] for p in peers if h and med.get((w, p))}
+        gf = h * FLOPS[w] / 1e9 if h else None
+        share = gf / peak if gf and peak else None
+        target, met = TARGETS.get(w, ("—", None))
+        ok = met(ratios, share) if met else None
+        lines.append(f"| {SHORT[w]} | " + " | ".join(f"{ratios[p]:.2f}x" if p in ratios else "—" for p in peers)
+                     + f" | {fmt(gf)} | " + (f"{100 * share:.1f}%" if share and w != "matmul" else "—")
+                     + f" | {target} | " + ("—" if ok is None else ("yes" if ok else "**no**")) + " |")
+    lines += [
+        "",
+        f"Ratios are hw1 at {a.threads} threads over the peer at {a.threads} threads: above 1 means hw1 is faster. "
         "GFLOP/s counts the multiply-adds of the matrix products and convolutions only "
         "(" + "; ".join(f"{w}: {FLOPS_NOTE[w]}" for w in a.workloads if w != "matmul") + "), "
         "and the share is of hw1's own fp32 matmul rate through the same TensorFlow library (the last row).",
@@ -320,7 +373,7 @@ def main():
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--scale", type=float, default=1.0, help="multiplies the units of work per run")
     p.add_argument("--workloads", default=",".join(UNITS))
-    p.add_argument("--impls", default=",".join(IMPLS))
+    p.add_argument("--impls", default=",".join(DEFAULT_IMPLS), help="subset of " + ",".join(IMPLS))
     p.add_argument("--wait-load", type=float, default=1.5, help="wait until the 1-minute load average is below this")
     p.add_argument("--wait-max", type=float, default=2400, help="seconds to wait for it at most")
     p.add_argument("--results", required=True, help="JSON lines file the runs are appended to")
@@ -333,14 +386,14 @@ def main():
     a = p.parse_args()
     a.workloads = [w for w in a.workloads.split(",") if w]
     a.impls = [i for i in a.impls.split(",") if i]
-    info = {"command": a.command, "date": datetime.date.today().isoformat(), "hw1_version": a.hw1_version or "?",
+    info = {"hw1_onednn": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1 (set by the engine)"), "command": a.command, "date": datetime.date.today().isoformat(), "hw1_version": a.hw1_version or "?",
             "env": ", ".join(f"{k}={shlex.quote(os.environ[k])}" for k in ("TF_ENABLE_ONEDNN_OPTS",) if k in os.environ)}
     meta = a.results + ".meta"
     if a.report_only:
         with open(a.results) as f:
             results = [json.loads(l) for l in f if l.strip()]
         with open(meta) as f:
-            info.update({k: v for k, v in json.load(f).items() if k in ("load_note", "loaded", "date")})
+            info.update({k: v for k, v in json.load(f).items() if k in ("load_note", "loaded", "date", "hw1_onednn")})
     else:
         reached, load = wait_for_quiet(a.wait_load, a.wait_max)
         info["loaded"] = not reached
@@ -349,7 +402,7 @@ def main():
         open(a.results, "w").close()
         results = measure(a)
         with open(meta, "w") as f:
-            json.dump({"load_note": info["load_note"], "loaded": info["loaded"], "date": info["date"]}, f)
+            json.dump({k: info[k] for k in ("load_note", "loaded", "date", "hw1_onednn")}, f)
     report(results, a, info)
 
 
