@@ -30,6 +30,10 @@ func init() {
 		exe = "/proc/self/exe"
 	}
 	env := append(os.Environ(), oneDNNVar+"=1")
+	if _, ok := os.LookupEnv("TF_CPP_MIN_LOG_LEVEL"); !ok {
+		// TensorFlow announces oneDNN with an informational line while it loads.
+		env = append(env, "TF_CPP_MIN_LOG_LEVEL=1")
+	}
 	// Exec returns only when it fails; the process then runs on without oneDNN.
 	_ = syscall.Exec(exe, os.Args, env)
 	os.Setenv(oneDNNVar, "0")
