@@ -299,22 +299,45 @@ func (m *Model) forward(s *op.Scope, x tf.Output, w []tf.Output) tf.Output {
 		x = op.Reshape(s.SubScope("Reshape"), x, op.Const(s.SubScope("Const"), shape))
 	}
 	k := 0
-	for i, l := range m.spec.Layers {
+	for i := 0; i < len(m.spec.Layers); i++ {
+		l := m.spec.Layers[i]
 		ls := s.SubScope(fmt.Sprintf("%s_%d", l.Kind(), i))
 		switch l := l.(type) {
 		case Dense:
 			x = m.dense(ls, x, w[k], w[k+1], l.Activation)
 			k += 2
 		case Conv2D:
+			if i+1 < len(m.spec.Layers) {
+				if p, ok := m.spec.Layers[i+1].(MaxPool2D); ok {
+					// A convolution followed by max-pooling is computed as
+					// act(maxpool(conv(x)) + b): the bias is the same over a window and
+					// every activation here is non-decreasing, so the outputs are those
+					// of maxpool(act(conv(x) + b)) and so are the gradients (up to ties).
+					// The bias, the activation and their gradients then touch a quarter
+					// of the values (2x2 pooling), and the convolution's filter gradient
+					// is not fused with the bias gradient, a fusion oneDNN runs slowly.
+					st := int64(l.stride())
+					x = op.Conv2D(ls.SubScope("Conv2D"), x, w[k], []int64{1, st, st, 1}, l.Padding.orDefault())
+					x = m.maxPool(s.SubScope(fmt.Sprintf("%s_%d", p.Kind(), i+1)), x, p)
+					x = m.activate(ls, m.addBias(ls, x, w[k+1]), l.Activation)
+					k += 2
+					i++
+					continue
+				}
+			}
 			x = m.conv2d(ls, x, w[k], w[k+1], l)
 			k += 2
 		case MaxPool2D:
-			x = op.MaxPool(ls.SubScope("MaxPool"), x, []int64{1, int64(l.Size), int64(l.Size), 1}, []int64{1, int64(l.stride()), int64(l.stride()), 1}, l.Padding.orDefault())
+			x = m.maxPool(ls, x, l)
 		case Flatten:
 			x = op.Reshape(ls.SubScope("Reshape"), x, op.Const(ls.SubScope("Const"), []int32{-1, int32(l.flatSize(m.spec, i))}))
 		}
 	}
 	return x
+}
+
+func (m *Model) maxPool(s *op.Scope, x tf.Output, p MaxPool2D) tf.Output {
+	return op.MaxPool(s.SubScope("MaxPool"), x, []int64{1, int64(p.Size), int64(p.Size), 1}, []int64{1, int64(p.stride()), int64(p.stride()), 1}, p.Padding.orDefault())
 }
 
 // flatSize returns the width of layer i's output, a Flatten, in spec.
