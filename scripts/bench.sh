@@ -19,7 +19,10 @@
 #   BENCH_WORKLOADS=...   comma-separated subset of tiny,cnn,dnn,hessian,jacobian,matmul
 #   BENCH_IMPLS=...       comma-separated subset of hw1,hw1-auto,keras,torch
 #   BENCH_WAIT_LOAD=1.5   wait until the 1-minute load average is below this ...
-#   BENCH_WAIT_MAX=2400   ... for at most this many seconds (then run and say so)
+#   BENCH_WAIT_MAX=2400   ... for at most this many seconds (then run and say so); the
+#                         same budget again for waiting before each run until other
+#                         processes use less than BENCH_QUIET_CORES=0.3 cores, and
+#                         for running again the runs they disturbed
 #   BENCH_OUT=BENCHMARKS.md
 #   BENCH_REPORT_ONLY=1   rewrite the report from the last results without running
 set -euo pipefail
@@ -84,6 +87,7 @@ args=(
 	--scale "${BENCH_SCALE:-1}"
 	--wait-load "${BENCH_WAIT_LOAD:-1.5}"
 	--wait-max "${BENCH_WAIT_MAX:-2400}"
+	--quiet-cores "${BENCH_QUIET_CORES:-0.3}"
 	--results "$work/results.jsonl"
 	--out "${BENCH_OUT:-$root/BENCHMARKS.md}"
 	--hw1-version "$hw1_version"
