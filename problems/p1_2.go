@@ -27,7 +27,7 @@ type settings12 struct {
 }
 
 func defaults12(p Profile) any {
-	s := &settings12{Tasks: []string{"default"}, Epochs: 8, Batch: 64, LearningRate: 2e-3}
+	s := &settings12{Tasks: []string{"default"}, Epochs: 10, Batch: 64, LearningRate: 2e-3}
 	if p == Full {
 		s.Tasks = []string{"default", data.FashionMNIST, data.CIFAR10}
 		s.Epochs = 12

@@ -13,8 +13,8 @@ func TestProblem12CNNLearnsDigits(t *testing.T) {
 	for _, m := range []string{"cnn-2", "cnn-4"} {
 		acc := sum["digits/"+m+"/test_accuracy"]
 		best = max(best, acc)
-		if n := len(tab.Run("digits").Model(m).Split("train").Metric("loss")); n != 8 {
-			t.Errorf("%s: %d training-loss rows, want one per epoch (8)", m, n)
+		if n, want := len(tab.Run("digits").Model(m).Split("train").Metric("loss")), defaults12(Quick).(*settings12).Epochs; n != want {
+			t.Errorf("%s: %d training-loss rows, want one per epoch (%d)", m, n, want)
 		}
 	}
 	if best < 0.975 {
