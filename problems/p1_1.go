@@ -105,11 +105,10 @@ func models11(s *settings11) ([]tfgraph.Spec, error) {
 }
 
 func run11(ctx context.Context, env *Env, rec *Recorder) error {
-	s := defaults11(env.profile()).(*settings11)
-	if err := applyOverrides(s, env.Overrides); err != nil {
+	s, err := loadSettings[settings11](env, rec, defaults11)
+	if err != nil {
 		return err
 	}
-	rec.Settings(s)
 	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
 	if err != nil {
 		return err

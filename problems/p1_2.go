@@ -78,11 +78,10 @@ func models12(in []int, classes int) []tfgraph.Spec {
 }
 
 func run12(ctx context.Context, env *Env, rec *Recorder) error {
-	s := defaults12(env.profile()).(*settings12)
-	if err := applyOverrides(s, env.Overrides); err != nil {
+	s, err := loadSettings[settings12](env, rec, defaults12)
+	if err != nil {
 		return err
 	}
-	rec.Settings(s)
 	ran := 0
 	for ti, task := range s.Tasks {
 		name := task

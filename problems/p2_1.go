@@ -85,11 +85,10 @@ type pcaView struct {
 }
 
 func run21(ctx context.Context, env *Env, rec *Recorder) error {
-	s := defaults21(env.profile()).(*settings21)
-	if err := applyOverrides(s, env.Overrides); err != nil {
+	s, err := loadSettings[settings21](env, rec, defaults21)
+	if err != nil {
 		return err
 	}
-	rec.Settings(s)
 	if s.Runs < 2 || s.Epochs < 1 || s.Every < 1 {
 		return fmt.Errorf("problems: 2-1: need runs >= 2, epochs >= 1 and every >= 1 (got %d, %d, %d)", s.Runs, s.Epochs, s.Every)
 	}

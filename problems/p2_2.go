@@ -102,11 +102,10 @@ var metrics22 = []string{"loss", "grad_norm", "minimal_ratio", "min_eigenvalue",
 	"params", "eig_tolerance", "hessian_asymmetry", "phase1_loss", "phase1_grad_norm"}
 
 func run22(ctx context.Context, env *Env, rec *Recorder) error {
-	s := defaults22(env.profile()).(*settings22)
-	if err := applyOverrides(s, env.Overrides); err != nil {
+	s, err := loadSettings[settings22](env, rec, defaults22)
+	if err != nil {
 		return err
 	}
-	rec.Settings(s)
 	if s.Trainings < 1 || s.Tol <= 0 || s.EigTol < 0 || s.Points < 2 {
 		return fmt.Errorf("problems: 2-2: need trainings >= 1, tol > 0, eig_tol >= 0 and points >= 2")
 	}

@@ -60,11 +60,10 @@ const (
 )
 
 func run31(ctx context.Context, env *Env, rec *Recorder) error {
-	s := defaults31(env.profile()).(*settings31)
-	if err := applyOverrides(s, env.Overrides); err != nil {
+	s, err := loadSettings[settings31](env, rec, defaults31)
+	if err != nil {
 		return err
 	}
-	rec.Settings(s)
 	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
 	if err != nil {
 		return err

@@ -58,11 +58,10 @@ const (
 )
 
 func run32(ctx context.Context, env *Env, rec *Recorder) error {
-	s := defaults32(env.profile()).(*settings32)
-	if err := applyOverrides(s, env.Overrides); err != nil {
+	s, err := loadSettings[settings32](env, rec, defaults32)
+	if err != nil {
 		return err
 	}
-	rec.Settings(s)
 	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
 	if err != nil {
 		return err

@@ -102,11 +102,10 @@ type trained33 struct {
 }
 
 func run33(ctx context.Context, env *Env, rec *Recorder) error {
-	s := defaults33(env.profile()).(*settings33)
-	if err := applyOverrides(s, env.Overrides); err != nil {
+	s, err := loadSettings[settings33](env, rec, defaults33)
+	if err != nil {
 		return err
 	}
-	rec.Settings(s)
 	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
 	if err != nil {
 		return err

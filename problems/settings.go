@@ -108,3 +108,17 @@ func settingNames(s any) []string {
 	sort.Strings(out)
 	return out
 }
+
+// loadSettings returns a problem's settings for env's profile, from its defaults
+// function, with env's overrides applied, and records them in the manifest.
+func loadSettings[T any](env *Env, rec *Recorder, defaults func(Profile) any) (*T, error) {
+	s, ok := defaults(env.profile()).(*T)
+	if !ok {
+		return nil, fmt.Errorf("problems: defaults return %T, not %T", defaults(env.profile()), s)
+	}
+	if err := applyOverrides(s, env.Overrides); err != nil {
+		return nil, err
+	}
+	rec.Settings(s)
+	return s, nil
+}
