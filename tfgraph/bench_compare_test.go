@@ -29,9 +29,9 @@ import (
 //	          784-256-256-10 ReLU, over the 2,000 embedded test digits
 //	matmul    one fp32 2048x2048x2048 matrix product
 //
-// Each workload runs at two thread settings: threadsN (intra-op N, inter-op 1, N from
-// -bench.threads, 2 by default) for the comparison, and auto (SessionConfig zero
-// value: New's own choice). Each reports its rate with b.ReportMetric. A warm-up unit
+// Each workload runs at two thread settings: threadsN for the comparison (N from
+// -bench.threads, 2 by default: intra-op N and inter-op min(N, 2) threads, as
+// hw1 --threads N sets them), and auto (SessionConfig zero value: New's own choice). Each reports its rate with b.ReportMetric. A warm-up unit
 // runs before the timer starts.
 //
 //	go test -run '^$' -bench 'Compare/cnn/' -benchtime 3x ./tfgraph/
@@ -40,7 +40,7 @@ func BenchmarkCompare(b *testing.B) {
 		name string
 		sc   SessionConfig
 	}{
-		{fmt.Sprintf("threads%d", *benchThreads), SessionConfig{Device: "cpu", IntraOpThreads: *benchThreads, InterOpThreads: 1}},
+		{fmt.Sprintf("threads%d", *benchThreads), SessionConfig{Device: "cpu", IntraOpThreads: *benchThreads, InterOpThreads: min(*benchThreads, 2)}},
 		{"auto", SessionConfig{Device: "cpu"}},
 	}
 	workloads := []struct {

@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 tf.config.threading.set_intra_op_parallelism_threads(args.threads)
-tf.config.threading.set_inter_op_parallelism_threads(1)
+tf.config.threading.set_inter_op_parallelism_threads(min(args.threads, 2))  # as hw1 --threads N
 tf.keras.utils.set_random_seed(1)
 keras = tf.keras
 layers = keras.layers

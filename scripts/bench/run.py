@@ -309,7 +309,7 @@ def report(results, a, info):
     lines = [
         "# Benchmarks: hw1's engine against Keras and PyTorch",
         "",
-        f"Produced by `{info['command']}` on {info['date']}: {a.rounds} rounds; in each round every workload ran in every "
+        f"Produced by `{info['command']}` on {info['date']}: {len({r.get('round') for r in results})} rounds; in each round every workload ran in every "
         "implementation, one fresh process per run, in an order that rotated from round to round. "
         "The numbers are medians over the rounds (the range over rounds is in brackets); "
         "each run timed its units of work after one untimed warm-up unit.",
@@ -317,7 +317,7 @@ def report(results, a, info):
         "## Machine",
         "",
         f"- CPU: {m['model']}, {m['cores']} cores (nproc), {m['flags']}; {m['memory']} memory; {m['os']}.",
-        f"- Threads: {a.threads} intra-op threads in all three (TensorFlow inter-op 1, PyTorch "
+        f"- Threads: {a.threads} intra-op threads in all three (TensorFlow inter-op {min(a.threads, 2)} as `hw1 --threads {a.threads}` sets it, PyTorch "
         f"set_num_threads({a.threads}), OMP/OPENBLAS_NUM_THREADS={a.threads}); \"hw1, auto threads\" is the engine's "
         "own choice with no thread settings (one thread under 20,000 parameters, TensorFlow's default otherwise).",
         f"- hw1: {info['hw1_version']}.",
