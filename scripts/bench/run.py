@@ -58,6 +58,9 @@ _HESS = mlp_macs([1] + common.HESSIAN_HIDDEN + [1])
 _JAC = mlp_macs([784] + common.JACOBIAN_HIDDEN + [10])
 _HESS_PARAMS = sum(a * b + b for a, b in zip([1] + common.HESSIAN_HIDDEN, common.HESSIAN_HIDDEN + [1]))
 
+UNIT_WORD = {"tiny": "epochs of 100 steps", "cnn": "epochs of 8,000 images", "dnn": "epochs of 8,000 images",
+             "hessian": "Hessians", "jacobian": "passes over 2,000 examples", "matmul": "products"}
+
 # FLOPs per unit of the headline metric (per step, image, Hessian, example, product).
 FLOPS = {
     "tiny": common.TINY_BATCH * train_flops(_TINY, 1 * 9),
@@ -393,6 +396,7 @@ def report(results, a, info):
         "(zero_grad, backward, Adam step, loss.item()); the Hessian by "
         f"`torch.{methods.get('torch', 'autograd.functional.hessian')}`, the input Jacobian by "
         "`torch.autograd.functional.jacobian(vectorize=True)` of the batch-summed softmax, `torch.mm` for the matmul.",
+        "- Work timed per run: " + "; ".join(f"{w} {max(1, round(UNITS[w] * a.scale))} {UNIT_WORD[w]}" for w in a.workloads) + ".",
         "- Same data in all three: 6,400 sinc points on [-1, 1] (tiny), the 8,000 embedded training digits (CNN, DNN), "
         "128 sinc points (Hessian), the 2,000 embedded test digits (Jacobian).",
         "",
