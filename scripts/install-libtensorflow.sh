@@ -83,6 +83,25 @@ system() {
 	return 1
 }
 
+# unpack WHEEL DIR extracts the C library and the headers from the wheel, with unzip
+# where it is installed and Python's zipfile otherwise.
+unpack() {
+	if command -v unzip >/dev/null; then
+		unzip -q "$1" 'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
+			'tensorflow/include/*' -d "$2"
+		return
+	fi
+	python3 - "$1" "$2" <<'PY'
+import sys, zipfile
+wheel, dest = sys.argv[1], sys.argv[2]
+keep = ("tensorflow/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2")
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name in keep or name.startswith("tensorflow/include/"):
+            z.extract(name, dest)
+PY
+}
+
 if [[ -n "${LIBTENSORFLOW_DIR:-}" ]]; then
 	system "$LIBTENSORFLOW_DIR" && exit 0
 	die "LIBTENSORFLOW_DIR=$LIBTENSORFLOW_DIR has no lib/libtensorflow.so.2 with include/tensorflow/c/c_api.h"
@@ -99,7 +118,6 @@ esac
 
 dest="$deps/libtensorflow-$variant"
 if [[ ! -f "$dest/.complete" ]]; then
-	command -v unzip >/dev/null || die "unzip is needed to unpack the $pkg wheel (apt-get install unzip)"
 	pip=""
 	for p in pip3 pip "python3 -m pip"; do
 		if $p --version >/dev/null 2>&1; then pip=$p; break; fi
@@ -119,8 +137,7 @@ if [[ ! -f "$dest/.complete" ]]; then
 	echo "install-libtensorflow: unpacking $(basename "$wheel") ($(du -h "$wheel" | cut -f1))"
 	rm -rf "$dest.tmp"
 	mkdir -p "$dest.tmp"
-	unzip -q "$wheel" 'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
-		'tensorflow/include/*' -d "$dest.tmp" || die "cannot unpack $wheel"
+	unpack "$wheel" "$dest.tmp" || die "cannot unpack $wheel"
 	mkdir -p "$dest.tmp/lib"
 	mv "$dest.tmp/tensorflow/libtensorflow_cc.so.2" "$dest.tmp/tensorflow/libtensorflow_framework.so.2" "$dest.tmp/lib/"
 	mv "$dest.tmp/tensorflow/include" "$dest.tmp/include"
