@@ -4,7 +4,19 @@
 # browser (headless) and checks that every figure loads. Where chromium is already
 # installed, or apt-get is missing, it does nothing; the browser test then runs or is
 # skipped accordingly. A failed installation is reported but does not stop the tests.
+# It also installs pandas (PyPI), with which a test reads records.csv as a user would,
+# and Debian's dataset-fashion-mnist, which a data test loads.
 set -uo pipefail
+if command -v python3 >/dev/null && ! python3 -c 'import pandas' 2>/dev/null; then
+	python3 -m pip install --quiet pandas || echo "install-test-deps: pandas could not be installed"
+fi
+if [[ -d /usr/share/datasets/fashion-mnist ]] || ! command -v apt-get >/dev/null; then
+	:
+elif [[ $(id -u) -eq 0 ]]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 ||
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; } ||
+		echo "install-test-deps: dataset-fashion-mnist could not be installed"
+fi
 for b in chromium chromium-browser; do
 	if command -v "$b" >/dev/null; then
 		echo "install-test-deps: $b already installed"
