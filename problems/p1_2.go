@@ -97,10 +97,7 @@ func run12(ctx context.Context, env *Env, rec *Recorder) error {
 		if err != nil {
 			return err
 		}
-		train := ds.Train
-		if s.Train > 0 {
-			train = train.Subset(s.Train)
-		}
+		train := firstN(ds.Train, s.Train)
 		if ran == 0 {
 			rec.Dataset(ds, train.N, ds.Test.N)
 		}

@@ -96,13 +96,9 @@ func run21(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	ds, err := env.loadData("")
+	ds, train, err := env.loadTrain(s.Train)
 	if err != nil {
 		return err
-	}
-	train := ds.Train
-	if s.Train > 0 {
-		train = train.Subset(s.Train)
 	}
 	rec.Dataset(ds, train.N, ds.Test.N)
 	spec := tfgraph.MLP(model21, train.Dim(), s.Hidden, train.Classes, tfgraph.Activation(s.Activation), tfgraph.CrossEntropy)

@@ -71,13 +71,9 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 	if s.Epochs < 1 || !(s.Target > 0 && s.Target <= 1) {
 		return fmt.Errorf("problems: 3-1: need epochs >= 1 and 0 < target <= 1, got %d and %g", s.Epochs, s.Target)
 	}
-	ds, err := env.loadData("")
+	ds, train, err := env.loadTrain(s.Train)
 	if err != nil {
 		return err
-	}
-	train := ds.Train
-	if s.Train > 0 {
-		train = train.Subset(s.Train)
 	}
 	rec.Dataset(ds, train.N, ds.Test.N)
 

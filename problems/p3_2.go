@@ -69,13 +69,9 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 	if len(s.Widths) == 0 || s.Depth < 1 || s.Epochs < 1 {
 		return fmt.Errorf("problems: 3-2: need widths, depth >= 1 and epochs >= 1")
 	}
-	ds, err := env.loadData("")
+	ds, train, err := env.loadTrain(s.Train)
 	if err != nil {
 		return err
-	}
-	train := ds.Train
-	if s.Train > 0 {
-		train = train.Subset(s.Train)
 	}
 	rec.Dataset(ds, train.N, ds.Test.N)
 	widths := append([]int(nil), s.Widths...)

@@ -113,13 +113,9 @@ func run33(ctx context.Context, env *Env, rec *Recorder) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	ds, err := env.loadData("")
+	ds, train, err := env.loadTrain(s.Train)
 	if err != nil {
 		return err
-	}
-	train := ds.Train
-	if s.Train > 0 {
-		train = train.Subset(s.Train)
 	}
 	rec.Dataset(ds, train.N, ds.Test.N)
 	spec := tfgraph.MLP(mlpName(train.Dim(), s.Hidden, train.Classes), train.Dim(), s.Hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)

@@ -138,6 +138,24 @@ func (env *Env) loadData(name string) (*data.Dataset, error) {
 	return d, nil
 }
 
+// loadTrain loads the default (or chosen) dataset and the first n of its training
+// examples (all of them when n <= 0).
+func (env *Env) loadTrain(n int) (*data.Dataset, *data.Set, error) {
+	ds, err := env.loadData("")
+	if err != nil {
+		return nil, nil, err
+	}
+	return ds, firstN(ds.Train, n), nil
+}
+
+// firstN returns the first n examples of s, or s itself when n <= 0.
+func firstN(s *data.Set, n int) *data.Set {
+	if n <= 0 {
+		return s
+	}
+	return s.Subset(n)
+}
+
 // SettingNames returns the names of the settings a problem accepts with --set.
 func SettingNames(name string) []string {
 	p, ok := registry[name]
