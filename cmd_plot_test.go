@@ -11,7 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // plotApp returns an app with only the plot command, writing to out.

@@ -11,9 +11,9 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"hw1/plots"
-	"hw1/plots/records"
 	"hw1/plots/report"
 	"hw1/problems"
+	"hw1/problems/records"
 )
 
 // reportCommand writes the report from the records of the problems that have run.

@@ -13,8 +13,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"hw1/plots"
-	"hw1/plots/records"
 	"hw1/problems"
+	"hw1/problems/records"
 )
 
 // reportApp returns an app with only the report command, writing to out.

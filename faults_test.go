@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // The fault suite runs the real binary against each fault and records what happened.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // hw1Bin is the binary built once for the end-to-end tests.

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // FigureInfo names a figure and says what it shows. In the list of Figures, a name may

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // synth writes seeded synthetic records of a problem, in the layout of docs/records.md.

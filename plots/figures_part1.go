@@ -3,7 +3,7 @@ package plots
 import (
 	"fmt"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // Problem 1-1: simulate a function.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // Problem 2-1: visualize the optimization process.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // Problem 3-1: can a network fit random labels?

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // curves returns one series per (run, model, split) of the rows of t, which should hold

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 

@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // check21 asserts the outcome of a 2-1 run: runs trainings with at least minSnaps

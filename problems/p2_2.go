@@ -13,8 +13,8 @@ import (
 	"gonum.org/v1/gonum/optimize"
 	"gonum.org/v1/gonum/stat"
 
-	"hw1/plots/records"
 	"hw1/problems/data"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 

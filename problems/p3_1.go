@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"hw1/plots/records"
 	"hw1/problems/data"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 

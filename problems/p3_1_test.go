@@ -3,7 +3,7 @@ package problems
 import (
 	"testing"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // TestProblem31FitsRandomLabels checks Zhang et al.'s result on the quick profile: the

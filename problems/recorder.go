@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 
-	"hw1/plots/records"
 	"hw1/problems/data"
+	"hw1/problems/records"
 )
 
 // NoStep and NoEpoch fill the step and epoch cells of a row where they do not apply.

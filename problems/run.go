@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 

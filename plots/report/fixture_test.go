@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"hw1/plots"
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // fixture writes a results folder like the one hw1 leaves: a problem that ran, with

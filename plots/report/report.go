@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"hw1/plots"
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // Section is what the report says about one problem.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"hw1/plots"
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 func readFile(t *testing.T, path string) string {

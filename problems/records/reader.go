@@ -21,12 +21,12 @@ type ParseError struct {
 	Err  error
 }
 
-// Error returns the error as "plots/records: FILE:LINE: COLUMN: PROBLEM".
+// Error returns the error as "records: FILE:LINE: COLUMN: PROBLEM".
 func (e *ParseError) Error() string {
 	if e.Line == 0 {
-		return fmt.Sprintf("plots/records: %s: %v", e.File, e.Err)
+		return fmt.Sprintf("records: %s: %v", e.File, e.Err)
 	}
-	return fmt.Sprintf("plots/records: %s:%d: %v", e.File, e.Line, e.Err)
+	return fmt.Sprintf("records: %s:%d: %v", e.File, e.Line, e.Err)
 }
 
 // Unwrap returns the underlying error.
@@ -36,7 +36,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 func Read(path string) (Table, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("plots/records: %w", err)
+		return nil, fmt.Errorf("records: %w", err)
 	}
 	return parse(data, path)
 }
@@ -52,7 +52,7 @@ func Read(path string) (Table, error) {
 func Parse(r io.Reader, name string) (Table, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("plots/records: %s: %w", name, err)
+		return nil, fmt.Errorf("records: %s: %w", name, err)
 	}
 	return parse(data, name)
 }

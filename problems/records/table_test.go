@@ -82,7 +82,7 @@ func TestSeries(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := c.tab.Series(c.x)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "plots/records: ") {
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "records: ") {
 				t.Errorf("got %v, want an error containing %q", err, c.want)
 			}
 		})

@@ -149,8 +149,8 @@ func TestWriterClose(t *testing.T) {
 
 func TestCreateMissingDir(t *testing.T) {
 	_, err := Create(filepath.Join(t.TempDir(), "no", "records.csv"))
-	if err == nil || !strings.HasPrefix(err.Error(), "plots/records: ") {
-		t.Errorf("got %v, want a plots/records error", err)
+	if err == nil || !strings.HasPrefix(err.Error(), "records: ") {
+		t.Errorf("got %v, want a records error", err)
 	}
 }
 
@@ -182,7 +182,7 @@ func TestWriteRejects(t *testing.T) {
 			r := ok
 			c.change(&r)
 			err = w.Write(r)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "plots/records: "+path+": ") {
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "records: "+path+": ") {
 				t.Errorf("Write: got %v, want an error naming the file and containing %q", err, c.want)
 			}
 			if err := w.Write(ok); err != nil { // a rejected row does not poison the writer
@@ -286,7 +286,7 @@ func TestBadRecords(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; rows %v", rows)
 			}
-			if !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "plots/records: bad.csv") {
+			if !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "records: bad.csv") {
 				t.Errorf("error %q, want it to contain %q", err, c.want)
 			}
 			var pe *ParseError
@@ -309,7 +309,7 @@ func TestReadErrorNamesPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Read(path)
-	want := "plots/records: " + path + `:17: value: parsing "abc": invalid syntax`
+	want := "records: " + path + `:17: value: parsing "abc": invalid syntax`
 	if err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
@@ -439,7 +439,7 @@ func FuzzParse(f *testing.F) {
 		rows, err := Parse(bytes.NewReader(data), "fuzz.csv")
 		if err != nil {
 			var pe *ParseError
-			if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "plots/records: fuzz.csv") {
+			if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), "records: fuzz.csv") {
 				t.Fatalf("error %v is not a ParseError naming the file", err)
 			}
 			return

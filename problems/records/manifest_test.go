@@ -127,7 +127,7 @@ func TestManifestInvalid(t *testing.T) {
 			m := sampleManifest()
 			c.change(m)
 			err := WriteManifest(path, m)
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "plots/records: "+path) {
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "records: "+path) {
 				t.Errorf("WriteManifest: got %v, want an error naming the file and containing %q", err, c.want)
 			}
 			if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
@@ -157,7 +157,7 @@ func TestReadManifestErrors(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := ParseManifest(strings.NewReader(c.in), "m.json")
-			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "plots/records: m.json: ") {
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), "records: m.json: ") {
 				t.Errorf("got %v, want an error containing %q", err, c.want)
 			}
 		})
@@ -180,7 +180,7 @@ func FuzzParseManifest(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		m, err := ParseManifest(bytes.NewReader(data), "fuzz.json")
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "plots/records: fuzz.json: ") {
+			if !strings.HasPrefix(err.Error(), "records: fuzz.json: ") {
 				t.Fatalf("error %q does not name the file", err)
 			}
 			return

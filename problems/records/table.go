@@ -97,14 +97,14 @@ var ErrNoRows = errors.New("no rows")
 // and every row must have the chosen x. When x repeats, the last row wins.
 func (t Table) Series(x Axis) ([]Point, error) {
 	if len(t) == 0 {
-		return nil, fmt.Errorf("plots/records: series: %w", ErrNoRows)
+		return nil, fmt.Errorf("records: series: %w", ErrNoRows)
 	}
 	first := t[0]
 	byX := make(map[float64]int, len(t))
 	var pts []Point
 	for _, r := range t {
 		if r.Run != first.Run || r.Model != first.Model || r.Split != first.Split || r.Metric != first.Metric {
-			return nil, fmt.Errorf("plots/records: series mixes %s and %s", describe(first), describe(r))
+			return nil, fmt.Errorf("records: series mixes %s and %s", describe(first), describe(r))
 		}
 		var v float64
 		switch {
@@ -113,7 +113,7 @@ func (t Table) Series(x Axis) ([]Point, error) {
 		case x == ByEpoch && r.HasEpoch():
 			v = r.Epoch
 		default:
-			return nil, fmt.Errorf("plots/records: series of %s: row without %s", describe(r), x)
+			return nil, fmt.Errorf("records: series of %s: row without %s", describe(r), x)
 		}
 		if i, ok := byX[v]; ok {
 			pts[i].Y = r.Value
@@ -182,7 +182,7 @@ func (t Table) Join(x, y string) ([]Pair, error) {
 		}
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("plots/records: join of %q with %q: %w", y, x, ErrNoRows)
+		return nil, fmt.Errorf("records: join of %q with %q: %w", y, x, ErrNoRows)
 	}
 	group := make(map[[3]string]int)
 	for _, p := range out {

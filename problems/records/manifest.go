@@ -146,17 +146,17 @@ func (m *Manifest) UnmarshalJSON(data []byte) error {
 // either the old manifest or the new one, never a mixture.
 func WriteManifest(path string, m *Manifest) (err error) {
 	if err := m.Validate(); err != nil {
-		return fmt.Errorf("plots/records: %s: %w", path, err)
+		return fmt.Errorf("records: %s: %w", path, err)
 	}
 	data, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return fmt.Errorf("plots/records: %s: %w", path, err)
+		return fmt.Errorf("records: %s: %w", path, err)
 	}
 	data = append(data, '\n')
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("plots/records: %w", err)
+		return fmt.Errorf("records: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -165,19 +165,19 @@ func WriteManifest(path string, m *Manifest) (err error) {
 		}
 	}()
 	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("plots/records: %w", err)
+		return fmt.Errorf("records: %w", err)
 	}
 	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("plots/records: %w", err)
+		return fmt.Errorf("records: %w", err)
 	}
 	if err = f.Sync(); err != nil {
-		return fmt.Errorf("plots/records: %w", err)
+		return fmt.Errorf("records: %w", err)
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("plots/records: %w", err)
+		return fmt.Errorf("records: %w", err)
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("plots/records: %w", err)
+		return fmt.Errorf("records: %w", err)
 	}
 	if d, derr := os.Open(dir); derr == nil { // make the rename durable where supported
 		d.Sync()
@@ -190,7 +190,7 @@ func WriteManifest(path string, m *Manifest) (err error) {
 func ReadManifest(path string) (*Manifest, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("plots/records: %w", err)
+		return nil, fmt.Errorf("records: %w", err)
 	}
 	return parseManifest(data, path)
 }
@@ -201,7 +201,7 @@ func ReadManifest(path string) (*Manifest, error) {
 func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("plots/records: %s: %w", name, err)
+		return nil, fmt.Errorf("records: %s: %w", name, err)
 	}
 	return parseManifest(data, name)
 }
@@ -213,13 +213,13 @@ func parseManifest(data []byte, name string) (*Manifest, error) {
 		if errors.Is(err, io.EOF) {
 			err = ErrEmpty
 		}
-		return nil, fmt.Errorf("plots/records: %s: %w", name, err)
+		return nil, fmt.Errorf("records: %s: %w", name, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("plots/records: %s: data after the JSON object", name)
+		return nil, fmt.Errorf("records: %s: data after the JSON object", name)
 	}
 	if err := m.Validate(); err != nil {
-		return nil, fmt.Errorf("plots/records: %s: %w", name, err)
+		return nil, fmt.Errorf("records: %s: %w", name, err)
 	}
 	return &m, nil
 }

@@ -28,12 +28,12 @@ type Writer struct {
 func Create(path string) (*Writer, error) {
 	f, err := os.Create(path)
 	if err != nil {
-		return nil, fmt.Errorf("plots/records: %w", err)
+		return nil, fmt.Errorf("records: %w", err)
 	}
 	w := newWriter(f, path)
 	if err := w.csv.Write(Columns[:]); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("plots/records: %s: %w", path, err)
+		return nil, fmt.Errorf("records: %s: %w", path, err)
 	}
 	w.dirty = true
 	if err := w.Flush(); err != nil {
@@ -51,7 +51,7 @@ func Create(path string) (*Writer, error) {
 func Open(path string) (*Writer, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return nil, fmt.Errorf("plots/records: %w", err)
+		return nil, fmt.Errorf("records: %w", err)
 	}
 	fail := func(err error) (*Writer, error) {
 		f.Close()
@@ -59,12 +59,12 @@ func Open(path string) (*Writer, error) {
 	}
 	head, err := readHeaderLine(f)
 	if err != nil {
-		return fail(fmt.Errorf("plots/records: %s: %w", path, err))
+		return fail(fmt.Errorf("records: %s: %w", path, err))
 	}
 	if head == nil { // empty file
 		w := newWriter(f, path)
 		if err := w.csv.Write(Columns[:]); err != nil {
-			return fail(fmt.Errorf("plots/records: %s: %w", path, err))
+			return fail(fmt.Errorf("records: %s: %w", path, err))
 		}
 		w.dirty = true
 		if err := w.Flush(); err != nil {
@@ -77,13 +77,13 @@ func Open(path string) (*Writer, error) {
 	}
 	end, err := completeLength(f)
 	if err != nil {
-		return fail(fmt.Errorf("plots/records: %s: %w", path, err))
+		return fail(fmt.Errorf("records: %s: %w", path, err))
 	}
 	if err := f.Truncate(end); err != nil {
-		return fail(fmt.Errorf("plots/records: %w", err))
+		return fail(fmt.Errorf("records: %w", err))
 	}
 	if _, err := f.Seek(end, io.SeekStart); err != nil {
-		return fail(fmt.Errorf("plots/records: %w", err))
+		return fail(fmt.Errorf("records: %w", err))
 	}
 	return newWriter(f, path), nil
 }
@@ -138,14 +138,14 @@ func (w *Writer) Write(r Row) error {
 		return w.err
 	}
 	if w.f == nil {
-		return fmt.Errorf("plots/records: %s: write after close", w.path)
+		return fmt.Errorf("records: %s: write after close", w.path)
 	}
 	if err := r.Validate(); err != nil {
-		return fmt.Errorf("plots/records: %s: %w", w.path, err)
+		return fmt.Errorf("records: %s: %w", w.path, err)
 	}
 	w.cells = r.cells(w.cells)
 	if err := w.csv.Write(w.cells); err != nil {
-		w.err = fmt.Errorf("plots/records: %s: %w", w.path, err)
+		w.err = fmt.Errorf("records: %s: %w", w.path, err)
 		return w.err
 	}
 	w.dirty = true
@@ -159,18 +159,18 @@ func (w *Writer) Flush() error {
 		return w.err
 	}
 	if w.f == nil {
-		return fmt.Errorf("plots/records: %s: flush after close", w.path)
+		return fmt.Errorf("records: %s: flush after close", w.path)
 	}
 	if !w.dirty {
 		return nil
 	}
 	w.csv.Flush()
 	if err := w.csv.Error(); err != nil {
-		w.err = fmt.Errorf("plots/records: %s: %w", w.path, err)
+		w.err = fmt.Errorf("records: %s: %w", w.path, err)
 		return w.err
 	}
 	if err := w.f.Sync(); err != nil {
-		w.err = fmt.Errorf("plots/records: %w", err)
+		w.err = fmt.Errorf("records: %w", err)
 		return w.err
 	}
 	w.dirty = false
@@ -185,7 +185,7 @@ func (w *Writer) Close() error {
 	}
 	err := w.Flush()
 	if cerr := w.f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("plots/records: %w", cerr)
+		err = fmt.Errorf("records: %w", cerr)
 	}
 	w.f = nil
 	return err
