@@ -30,21 +30,25 @@ const (
 // Summary values that are NaN or infinite are written as JSON null and read back as
 // NaN, since JSON has no such numbers.
 type Manifest struct {
-	Problem    string             `json:"problem"`
-	Profile    string             `json:"profile"`
-	Status     Status             `json:"status"`
-	Error      string             `json:"error"`
-	Settings   map[string]any     `json:"settings"`
-	Seeds      []int64            `json:"seeds"`
-	Dataset    Dataset            `json:"dataset"`
-	TensorFlow TensorFlow         `json:"tensorflow"`
-	Device     string             `json:"device"`
-	Threads    int                `json:"threads"`
-	HW1Version string             `json:"hw1_version"`
-	Start      time.Time          `json:"start"`
-	End        time.Time          `json:"end,omitzero"`
-	WallSecs   float64            `json:"wall_seconds"`
-	Summary    map[string]float64 `json:"summary"`
+	// SchemaVersion is the record schema of the run's files (see SchemaVersion).
+	// WriteManifest sets it to SchemaVersion; ReadManifest gives 1 for a manifest
+	// without the field, as version 1 wrote them.
+	SchemaVersion int                `json:"schema_version"`
+	Problem       string             `json:"problem"`
+	Profile       string             `json:"profile"`
+	Status        Status             `json:"status"`
+	Error         string             `json:"error"`
+	Settings      map[string]any     `json:"settings"`
+	Seeds         []int64            `json:"seeds"`
+	Dataset       Dataset            `json:"dataset"`
+	TensorFlow    TensorFlow         `json:"tensorflow"`
+	Device        string             `json:"device"`
+	Threads       int                `json:"threads"`
+	HW1Version    string             `json:"hw1_version"`
+	Start         time.Time          `json:"start"`
+	End           time.Time          `json:"end,omitzero"`
+	WallSecs      float64            `json:"wall_seconds"`
+	Summary       map[string]float64 `json:"summary"`
 	// Notes are free-form remarks for the report, one sentence each (a dataset that
 	// was replaced by a smaller one, a tolerance that was relaxed, ...).
 	Notes []string `json:"notes,omitempty"`
@@ -65,11 +69,13 @@ type TensorFlow struct {
 }
 
 // Validate checks the manifest and returns an error naming the first bad field. A valid
-// manifest has a problem, a known status, no error message when the status is ok and
+// manifest has a known schema version (or none), a problem, a known status, no error message when the status is ok and
 // one when it is failed, a start time, an end time not before the start once the run
 // is over, and non-negative counts and wall time.
 func (m *Manifest) Validate() error {
 	switch {
+	case m.SchemaVersion != 0 && (m.SchemaVersion < 1 || m.SchemaVersion > SchemaVersion):
+		return fmt.Errorf("schema_version: %d is not a version from 1 to %d", m.SchemaVersion, SchemaVersion)
 	case m.Problem == "":
 		return errors.New("problem: empty")
 	case m.Status != StatusRunning && m.Status != StatusOK && m.Status != StatusFailed && m.Status != StatusInterrupted:
@@ -141,10 +147,12 @@ func (m *Manifest) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// WriteManifest validates m and writes it to path atomically: into a temporary file in
+// WriteManifest sets m's schema version to SchemaVersion, validates m and writes it to
+// path atomically: into a temporary file in
 // the same directory, synced to stable storage, then renamed over path. Readers see
 // either the old manifest or the new one, never a mixture.
 func WriteManifest(path string, m *Manifest) (err error) {
+	m.SchemaVersion = SchemaVersion
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("records: %s: %w", path, err)
 	}
@@ -197,7 +205,7 @@ func ReadManifest(path string) (*Manifest, error) {
 
 // ParseManifest reads and validates a manifest from r; name is used in error messages.
 // The manifest must be one JSON object with no unknown fields and no trailing data, and
-// must pass Validate.
+// must pass Validate. A manifest without schema_version is one of version 1.
 func ParseManifest(r io.Reader, name string) (*Manifest, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
@@ -220,6 +228,9 @@ func parseManifest(data []byte, name string) (*Manifest, error) {
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("records: %s: %w", name, err)
+	}
+	if m.SchemaVersion == 0 {
+		m.SchemaVersion = 1 // written before the field existed
 	}
 	return &m, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -44,8 +45,9 @@ func Read(path string) (Table, error) {
 // Parse reads and checks every row of a records.csv file from r; name is used in error
 // messages.
 //
-// The first line must be the header with exactly the columns of Columns, in order.
-// Every other line must be a complete, valid Row (see Row.Validate). A last line
+// The first line must be the header with exactly the columns of Columns, in order, or
+// those of ColumnsV1 (schema version 1, without the seed column, whose rows get
+// NoSeed). Every other line must be a complete, valid Row (see Row.Validate). A last line
 // without its line end is an incomplete row left by a run that was killed while
 // writing: Parse drops it and keeps every complete row before it. Errors are
 // *ParseError values naming the file, the line and the column.
@@ -71,9 +73,15 @@ func parse(data []byte, name string) (Table, error) {
 	if err != nil {
 		return nil, csvError(name, err)
 	}
-	if err := checkHeader(head); err != nil {
+	version, err := checkHeader(head)
+	if err != nil {
 		return nil, &ParseError{File: name, Line: 1, Err: err}
 	}
+	want := len(Columns)
+	if version == 1 {
+		want = len(ColumnsV1)
+	}
+	v2 := make([]string, len(Columns))
 	var rows Table
 	for {
 		cells, err := cr.Read()
@@ -84,8 +92,11 @@ func parse(data []byte, name string) (Table, error) {
 			return nil, csvError(name, err)
 		}
 		line, _ := cr.FieldPos(0)
-		if len(cells) != len(Columns) {
-			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("%d cells, want %d", len(cells), len(Columns))}
+		if len(cells) != want {
+			return nil, &ParseError{File: name, Line: line, Err: fmt.Errorf("%d cells, want %d", len(cells), want)}
+		}
+		if version == 1 { // no seed cell: an empty one goes before the step
+			cells = append(append(append(v2[:0], cells[:3]...), ""), cells[3:]...)
 		}
 		r, err := parseRow(cells)
 		if err != nil {
@@ -108,15 +119,17 @@ func csvError(name string, err error) error {
 	return &ParseError{File: name, Err: err}
 }
 
-// checkHeader checks that head holds exactly the columns of Columns, in order.
-func checkHeader(head []string) error {
-	have := make(map[string]bool, len(head))
-	for _, h := range head {
-		have[h] = true
+// checkHeader checks that head holds exactly the columns of Columns, or of ColumnsV1,
+// in order, and returns the schema version they belong to. A header without a seed
+// column is checked against ColumnsV1.
+func checkHeader(head []string) (int, error) {
+	version, want := SchemaVersion, Columns[:]
+	if !slices.Contains(head, "seed") {
+		version, want = 1, ColumnsV1[:]
 	}
 	var missing []string
-	for _, c := range Columns {
-		if !have[c] {
+	for _, c := range want {
+		if !slices.Contains(head, c) {
 			missing = append(missing, c)
 		}
 	}
@@ -125,15 +138,15 @@ func checkHeader(head []string) error {
 		if len(missing) > 1 {
 			plural = "s"
 		}
-		return fmt.Errorf("header: missing column%s %s", plural, strings.Join(missing, ", "))
+		return 0, fmt.Errorf("header: missing column%s %s", plural, strings.Join(missing, ", "))
 	}
-	if len(head) != len(Columns) {
-		return fmt.Errorf("header: %d columns %q, want %d %q", len(head), head, len(Columns), Columns[:])
+	if len(head) != len(want) {
+		return 0, fmt.Errorf("header: %d columns %q, want %d %q", len(head), head, len(want), want)
 	}
-	for i, c := range Columns {
+	for i, c := range want {
 		if head[i] != c {
-			return fmt.Errorf("header: column %d is %q, want %q", i+1, head[i], c)
+			return 0, fmt.Errorf("header: column %d is %q, want %q", i+1, head[i], c)
 		}
 	}
-	return nil
+	return version, nil
 }

@@ -19,11 +19,11 @@ func sample() Table {
 	tenth := 0.1
 	return Table{
 		{Run: "sinc", Model: "deep-7", Split: "train", Step: NoStep, Epoch: 1, Metric: "loss", Value: 0.25},
-		{Run: "sinc", Model: "deep-7", Split: "train", Step: NoStep, Epoch: 2.5, Metric: "loss", Value: 1e-300},
+		{Run: "sinc", Model: "deep-7", Split: "train", Seed: SeedOf(18446744073709551615), Step: NoStep, Epoch: 2.5, Metric: "loss", Value: 1e-300},
 		{Run: "sinc", Model: "truth", Split: "grid", Step: 0, Epoch: nan, Metric: "x", Value: -1},
 		{Run: "sinc", Model: "truth", Split: "grid", Step: 0, Epoch: nan, Metric: "y", Value: tenth + 0.2},
 		{Run: "mnist", Model: "cnn-2", Split: "", Step: NoStep, Epoch: nan, Metric: "params", Value: 21840},
-		{Run: "seed-1", Model: "mlp", Split: "train", Step: NoStep, Epoch: nan, Metric: "minimal_ratio", Value: nan},
+		{Run: "seed-1", Model: "mlp", Split: "train", Seed: SeedOf(1), Step: NoStep, Epoch: nan, Metric: "minimal_ratio", Value: nan},
 		{Run: "sensitivity", Model: "batch-64", Split: "train", Step: 3, Epoch: 7, Metric: "sharpness_1e-3", Value: math.Inf(1)},
 		{Run: "sensitivity", Model: "batch-64", Split: "test", Step: 3, Epoch: 7, Metric: "sensitivity", Value: math.Inf(-1)},
 		{Run: `odd, "quoted"`, Model: " lead space", Split: "train", Step: 12, Epoch: 0, Metric: "accuracy", Value: 0.987654321},
@@ -38,7 +38,7 @@ func equalRows(a, b Table) bool {
 	same := func(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) }
 	for i := range a {
 		x, y := a[i], b[i]
-		if x.Run != y.Run || x.Model != y.Model || x.Split != y.Split || x.Step != y.Step ||
+		if x.Run != y.Run || x.Model != y.Model || x.Split != y.Split || x.Seed != y.Seed || x.Step != y.Step ||
 			x.Metric != y.Metric || !same(x.Epoch, y.Epoch) || !same(x.Value, y.Value) {
 			return false
 		}
@@ -84,16 +84,16 @@ func TestFormat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = `run,model,split,step,epoch,metric,value
-sinc,deep-7,train,,1,loss,0.25
-sinc,deep-7,train,,2.5,loss,1e-300
-sinc,truth,grid,0,,x,-1
-sinc,truth,grid,0,,y,0.30000000000000004
-mnist,cnn-2,,,,params,21840
-seed-1,mlp,train,,,minimal_ratio,NaN
-sensitivity,batch-64,train,3,7,sharpness_1e-3,+Inf
-sensitivity,batch-64,test,3,7,sensitivity,-Inf
-"odd, ""quoted""",` + "\" lead space\"" + `,train,12,0,accuracy,0.987654321
+	const want = `run,model,split,seed,step,epoch,metric,value
+sinc,deep-7,train,,,1,loss,0.25
+sinc,deep-7,train,18446744073709551615,,2.5,loss,1e-300
+sinc,truth,grid,,0,,x,-1
+sinc,truth,grid,,0,,y,0.30000000000000004
+mnist,cnn-2,,,,,params,21840
+seed-1,mlp,train,1,,,minimal_ratio,NaN
+sensitivity,batch-64,train,,3,7,sharpness_1e-3,+Inf
+sensitivity,batch-64,test,,3,7,sensitivity,-Inf
+"odd, ""quoted""",` + "\" lead space\"" + `,train,,12,0,accuracy,0.987654321
 `
 	if string(data) != want {
 		t.Errorf("file is\n%s\nwant\n%s", data, want)
@@ -211,10 +211,15 @@ func TestAllowsNaN(t *testing.T) {
 	}
 }
 
-const header = "run,model,split,step,epoch,metric,value\n"
+// headerV1 is the header of schema version 1, without the seed column: the parse
+// tests below check the rules on rows through it, TestParseSeed the seed column.
+const headerV1 = "run,model,split,step,epoch,metric,value\n"
+
+// header is the header of the current schema.
+const header = "run,model,split,seed,step,epoch,metric,value\n"
 
 func TestTruncatedLastLine(t *testing.T) {
-	complete := header + "sinc,deep-7,train,,1,loss,0.5\nsinc,deep-7,train,,2,loss,0.25\n"
+	complete := headerV1 + "sinc,deep-7,train,,1,loss,0.5\nsinc,deep-7,train,,2,loss,0.25\n"
 	for _, c := range []struct{ name, tail string }{
 		{"complete", ""},
 		{"mid number", "sinc,deep-7,train,,3,loss,0.12"},
@@ -240,17 +245,55 @@ func TestTruncatedLastLine(t *testing.T) {
 }
 
 func TestHeaderOnly(t *testing.T) {
-	rows, err := Parse(strings.NewReader(header), "h.csv")
+	rows, err := Parse(strings.NewReader(headerV1), "h.csv")
 	if err != nil || rows == nil || len(rows) != 0 {
 		t.Errorf("got %v, %v; want an empty, non-nil table", rows, err)
 	}
 }
 
 func TestCRLF(t *testing.T) {
-	in := strings.ReplaceAll(header+"a,m,train,1,,loss,2\n", "\n", "\r\n")
+	in := strings.ReplaceAll(headerV1+"a,m,train,1,,loss,2\n", "\n", "\r\n")
 	rows, err := Parse(strings.NewReader(in), "crlf.csv")
 	if err != nil || len(rows) != 1 || rows[0].Value != 2 || rows[0].Step != 1 {
 		t.Errorf("got %v, %v", rows, err)
+	}
+}
+
+// TestParseSeed checks the seed column of the current schema, and that a file of schema
+// version 1 reads as the same rows with an empty seed.
+func TestParseSeed(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		want     Seed
+		err      string
+	}{
+		{"empty seed", header + "a,m,train,,1,,loss,2\n", NoSeed, ""},
+		{"seed", header + "a,m,train,42,1,,loss,2\n", SeedOf(42), ""},
+		{"seed zero", header + "a,m,train,0,1,,loss,2\n", SeedOf(0), ""},
+		{"largest seed", header + "a,m,train,18446744073709551615,1,,loss,2\n", SeedOf(1<<64 - 1), ""},
+		{"version 1", headerV1 + "a,m,train,1,,loss,2\n", NoSeed, ""},
+		{"negative seed", header + "a,m,train,-3,1,,loss,2\n", NoSeed, `bad.csv:2: seed: parsing "-3": invalid syntax`},
+		{"fractional seed", header + "a,m,train,1.5,1,,loss,2\n", NoSeed, `bad.csv:2: seed: parsing "1.5": invalid syntax`},
+		{"huge seed", header + "a,m,train,18446744073709551616,1,,loss,2\n", NoSeed, `bad.csv:2: seed: parsing "18446744073709551616": value out of range`},
+		{"short line", header + "a,m,train,1,,loss,2\n", NoSeed, "bad.csv:2: 7 cells, want 8"},
+		{"seed column misplaced", "run,model,seed,split,step,epoch,metric,value\n", NoSeed, `bad.csv:1: header: column 3 is "seed", want "split"`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rows, err := Parse(strings.NewReader(c.in), "bad.csv")
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("got %v, want an error containing %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Row{Run: "a", Model: "m", Split: "train", Seed: c.want, Step: 1, Epoch: math.NaN(), Metric: "loss", Value: 2}
+			if len(rows) != 1 || !equalRows(rows, Table{want}) {
+				t.Errorf("got %v, want %v", rows, want)
+			}
+		})
 	}
 }
 
@@ -263,23 +306,23 @@ func TestBadRecords(t *testing.T) {
 		{"extra column", "run,model,split,step,epoch,metric,value,note\n", "bad.csv:1: header: 8 columns"},
 		{"column order", "model,run,split,step,epoch,metric,value\n", `bad.csv:1: header: column 1 is "model", want "run"`},
 		{"no header", "a,m,train,1,,loss,2\n", "bad.csv:1: header: missing column"},
-		{"short line", header + "a,m,train,1,,loss,2\na,m,train,1,,loss\n", "bad.csv:3: 6 cells, want 7"},
-		{"long line", header + "a,m,train,1,,loss,2,3\n", "bad.csv:2: 8 cells, want 7"},
-		{"bad value", header + strings.Repeat("a,m,train,1,,loss,2\n", 15) + "a,m,train,1,,loss,abc\n", `bad.csv:17: value: parsing "abc": invalid syntax`},
-		{"empty value", header + "a,m,train,1,,loss,\n", "bad.csv:2: value: empty"},
-		{"bad step", header + "a,m,train,1.5,,loss,1\n", `bad.csv:2: step: parsing "1.5": invalid syntax`},
-		{"huge step", header + "a,m,train,99999999999999999999,,loss,1\n", `bad.csv:2: step: parsing "99999999999999999999": value out of range`},
-		{"negative step", header + "a,m,train,-1,,loss,1\n", "bad.csv:2: step: negative step -1"},
-		{"bad epoch", header + "a,m,train,1,x,loss,1\n", `bad.csv:2: epoch: parsing "x": invalid syntax`},
-		{"NaN epoch", header + "a,m,train,1,NaN,loss,1\n", "bad.csv:2: epoch: NaN"},
-		{"negative epoch", header + "a,m,train,1,-2,loss,1\n", "bad.csv:2: epoch: -2 is not"},
-		{"NaN loss", header + "a,m,train,1,,loss,NaN\n", `bad.csv:2: value: NaN not allowed for metric "loss"`},
-		{"Inf accuracy", header + "a,m,test,1,,accuracy,-Inf\n", `bad.csv:2: value: -Inf not allowed for metric "accuracy"`},
-		{"empty run", header + ",m,train,1,,loss,1\n", "bad.csv:2: run: empty"},
-		{"empty model", header + "a,,train,1,,loss,1\n", "bad.csv:2: model: empty"},
-		{"empty metric", header + "a,m,train,1,,,1\n", "bad.csv:2: metric: empty"},
-		{"line break in quotes", header + "\"a\nb\",m,train,1,,loss,1\n", "bad.csv:2: run: line break"},
-		{"stray quote", header + "a\"b,m,train,1,,loss,1\n", `bad.csv:2: bare " in non-quoted-field`},
+		{"short line", headerV1 + "a,m,train,1,,loss,2\na,m,train,1,,loss\n", "bad.csv:3: 6 cells, want 7"},
+		{"long line", headerV1 + "a,m,train,1,,loss,2,3\n", "bad.csv:2: 8 cells, want 7"},
+		{"bad value", headerV1 + strings.Repeat("a,m,train,1,,loss,2\n", 15) + "a,m,train,1,,loss,abc\n", `bad.csv:17: value: parsing "abc": invalid syntax`},
+		{"empty value", headerV1 + "a,m,train,1,,loss,\n", "bad.csv:2: value: empty"},
+		{"bad step", headerV1 + "a,m,train,1.5,,loss,1\n", `bad.csv:2: step: parsing "1.5": invalid syntax`},
+		{"huge step", headerV1 + "a,m,train,99999999999999999999,,loss,1\n", `bad.csv:2: step: parsing "99999999999999999999": value out of range`},
+		{"negative step", headerV1 + "a,m,train,-1,,loss,1\n", "bad.csv:2: step: negative step -1"},
+		{"bad epoch", headerV1 + "a,m,train,1,x,loss,1\n", `bad.csv:2: epoch: parsing "x": invalid syntax`},
+		{"NaN epoch", headerV1 + "a,m,train,1,NaN,loss,1\n", "bad.csv:2: epoch: NaN"},
+		{"negative epoch", headerV1 + "a,m,train,1,-2,loss,1\n", "bad.csv:2: epoch: -2 is not"},
+		{"NaN loss", headerV1 + "a,m,train,1,,loss,NaN\n", `bad.csv:2: value: NaN not allowed for metric "loss"`},
+		{"Inf accuracy", headerV1 + "a,m,test,1,,accuracy,-Inf\n", `bad.csv:2: value: -Inf not allowed for metric "accuracy"`},
+		{"empty run", headerV1 + ",m,train,1,,loss,1\n", "bad.csv:2: run: empty"},
+		{"empty model", headerV1 + "a,,train,1,,loss,1\n", "bad.csv:2: model: empty"},
+		{"empty metric", headerV1 + "a,m,train,1,,,1\n", "bad.csv:2: metric: empty"},
+		{"line break in quotes", headerV1 + "\"a\nb\",m,train,1,,loss,1\n", "bad.csv:2: run: line break"},
+		{"stray quote", headerV1 + "a\"b,m,train,1,,loss,1\n", `bad.csv:2: bare " in non-quoted-field`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rows, err := Parse(strings.NewReader(c.in), "bad.csv")
@@ -304,7 +347,7 @@ func TestReadErrorNamesPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "records.csv")
-	in := header + strings.Repeat("sinc,deep-7,train,,1,loss,0.5\n", 15) + "sinc,deep-7,train,,1,loss,abc\n"
+	in := headerV1 + strings.Repeat("sinc,deep-7,train,,1,loss,0.5\n", 15) + "sinc,deep-7,train,,1,loss,abc\n"
 	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -386,6 +429,7 @@ func TestOpen(t *testing.T) {
 	for _, c := range []struct{ name, content, want string }{
 		{"wrong header", "a,b,c\nx,y,z\n", ":1: header: missing column"},
 		{"incomplete header", "run,model", "incomplete header line"},
+		{"schema version 1", headerV1 + "a,m,train,1,,loss,2\n", ":1: older schema: schema version 1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(dir, "bad.csv")
@@ -430,9 +474,10 @@ func TestFormatRowsMatchesWriter(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	f.Add(formatRows(sample()))
-	f.Add([]byte(header + "a,m,train,1,,loss,2\na,m,train,1,,loss"))
-	f.Add([]byte(header + "a,m,,,,params,1e6\r\n"))
-	f.Add([]byte(header + `"x""y",m,test,0,0.5,accuracy,0x1p-2` + "\n"))
+	f.Add([]byte(headerV1 + "a,m,train,1,,loss,2\na,m,train,1,,loss"))
+	f.Add([]byte(headerV1 + "a,m,,,,params,1e6\r\n"))
+	f.Add([]byte(header + "a,m,train,7,1,,loss,2\na,m,,,,,params,1e6\n"))
+	f.Add([]byte(headerV1 + `"x""y",m,test,0,0.5,accuracy,0x1p-2` + "\n"))
 	f.Add([]byte("run,model\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {

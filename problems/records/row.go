@@ -8,20 +8,55 @@ import (
 	"strings"
 )
 
+// SchemaVersion is the version of the record schema that this package writes: the
+// columns of records.csv and the fields of manifest.json. Version 2 added the seed
+// column and the manifest's schema_version; readers still accept version 1.
+const SchemaVersion = 2
+
 // Columns are the columns of records.csv, in order.
-var Columns = [...]string{"run", "model", "split", "step", "epoch", "metric", "value"}
+var Columns = [...]string{"run", "model", "split", "seed", "step", "epoch", "metric", "value"}
+
+// ColumnsV1 are the columns of records.csv in schema version 1, which had no seed
+// column. Read accepts such files and gives their rows NoSeed.
+var ColumnsV1 = [...]string{"run", "model", "split", "step", "epoch", "metric", "value"}
 
 // NoStep is the Step of a row whose step cell is empty (not applicable).
 const NoStep = -1
 
+// Seed is the seed cell of a row: the seed of the training the row belongs to, or none
+// where no single seed applies (an analysis over several trainings, or a problem that
+// does not fill the cell). The zero value is NoSeed. Seeds compare with ==.
+type Seed struct {
+	value uint64
+	set   bool
+}
+
+// NoSeed is the Seed of a row whose seed cell is empty (not applicable).
+var NoSeed = Seed{}
+
+// SeedOf returns the seed v.
+func SeedOf(v uint64) Seed { return Seed{value: v, set: true} }
+
+// Get returns the seed and true, or 0 and false for NoSeed.
+func (s Seed) Get() (uint64, bool) { return s.value, s.set }
+
+// String returns the seed in decimal, or "" for NoSeed: the cell as written.
+func (s Seed) String() string {
+	if !s.set {
+		return ""
+	}
+	return strconv.FormatUint(s.value, 10)
+}
+
 // Row is one observation: the value of one metric of one model at one point of a run.
 //
-// Run, Model and Metric are never empty; Split may be empty. Step is a non-negative
-// index, or NoStep for an empty cell. Epoch is a finite non-negative number, or NaN for
-// an empty cell. Value is finite, except that metrics for which AllowsNaN reports true
-// may also hold NaN or ±Inf.
+// Run, Model and Metric are never empty; Split may be empty. Seed is NoSeed (the zero
+// value) for an empty cell. Step is a non-negative index, or NoStep for an empty cell.
+// Epoch is a finite non-negative number, or NaN for an empty cell. Value is finite,
+// except that metrics for which AllowsNaN reports true may also hold NaN or ±Inf.
 type Row struct {
 	Run, Model, Split string
+	Seed              Seed
 	Step              int
 	Epoch             float64
 	Metric            string
@@ -34,33 +69,17 @@ func (r Row) HasStep() bool { return r.Step != NoStep }
 // HasEpoch reports whether the row's epoch cell is filled.
 func (r Row) HasEpoch() bool { return !math.IsNaN(r.Epoch) }
 
-// Key returns the key rows are joined on: run, model, split and step.
-func (r Row) Key() Key { return Key{Run: r.Run, Model: r.Model, Split: r.Split, Step: r.Step} }
+// Key returns the key rows are joined on: run, model, split, seed and step.
+func (r Row) Key() Key {
+	return Key{Run: r.Run, Model: r.Model, Split: r.Split, Seed: r.Seed, Step: r.Step}
+}
 
 // Key identifies the rows that belong to one observation point: the same run, model,
-// split and step (NoStep included).
+// split, seed and step (NoSeed and NoStep included).
 type Key struct {
 	Run, Model, Split string
+	Seed              Seed
 	Step              int
-}
-
-// nanMetrics are the metrics whose value may be NaN or infinite: quantities that a run
-// may legitimately fail to compute (an eigensolver that did not converge, an optional
-// measurement that was skipped). Everything else, loss and accuracy first, must be finite.
-var nanMetrics = map[string]bool{
-	"grad_norm":      true,
-	"minimal_ratio":  true,
-	"min_eigenvalue": true,
-	"max_eigenvalue": true,
-	"sensitivity":    true,
-}
-
-// AllowsNaN reports whether a value of the metric may be NaN or ±Inf. It does for
-// grad_norm, minimal_ratio, min_eigenvalue, max_eigenvalue, sensitivity and every
-// metric whose name starts with "sharpness_"; for every other metric (loss, accuracy,
-// the sweep coordinates, ...) a non-finite value is an error.
-func AllowsNaN(metric string) bool {
-	return nanMetrics[metric] || strings.HasPrefix(metric, "sharpness_")
 }
 
 // fieldError is a problem with one cell; Column names the cell.
@@ -104,16 +123,24 @@ func (r Row) cells(buf []string) []string {
 	if r.HasEpoch() {
 		epoch = formatFloat(r.Epoch)
 	}
-	return append(buf[:0], r.Run, r.Model, r.Split, step, epoch, r.Metric, formatFloat(r.Value))
+	return append(buf[:0], r.Run, r.Model, r.Split, r.Seed.String(), step, epoch, r.Metric, formatFloat(r.Value))
 }
 
 // formatFloat formats v in Go's shortest round-trip form.
 func formatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// parseRow parses the cells of one CSV line (already checked to be len(Columns) long).
+// parseRow parses the cells of one CSV line in the layout of Columns (already checked
+// to be len(Columns) long).
 func parseRow(cells []string) (Row, error) {
-	r := Row{Run: cells[0], Model: cells[1], Split: cells[2], Step: NoStep, Epoch: math.NaN(), Metric: cells[5]}
+	r := Row{Run: cells[0], Model: cells[1], Split: cells[2], Step: NoStep, Epoch: math.NaN(), Metric: cells[6]}
 	if s := cells[3]; s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return r, &fieldError{"seed", numError(err)}
+		}
+		r.Seed = SeedOf(v)
+	}
+	if s := cells[4]; s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
 			return r, &fieldError{"step", numError(err)}
@@ -123,7 +150,7 @@ func parseRow(cells []string) (Row, error) {
 		}
 		r.Step = n
 	}
-	if s := cells[4]; s != "" {
+	if s := cells[5]; s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
 			return r, &fieldError{"epoch", numError(err)}
@@ -133,10 +160,10 @@ func parseRow(cells []string) (Row, error) {
 		}
 		r.Epoch = v
 	}
-	if cells[6] == "" {
+	if cells[7] == "" {
 		return r, &fieldError{"value", errors.New("empty")}
 	}
-	v, err := strconv.ParseFloat(cells[6], 64)
+	v, err := strconv.ParseFloat(cells[7], 64)
 	if err != nil {
 		return r, &fieldError{"value", numError(err)}
 	}

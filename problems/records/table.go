@@ -25,6 +25,12 @@ func (t Table) Where(keep func(Row) bool) Table {
 	return out
 }
 
+// Seed returns the rows of the given seed; Seed(NoSeed) returns the rows whose seed
+// cell is empty.
+func (t Table) Seed(seed Seed) Table {
+	return t.Where(func(r Row) bool { return r.Seed == seed })
+}
+
 // Run returns the rows of the given run.
 func (t Table) Run(run string) Table { return t.Where(func(r Row) bool { return r.Run == run }) }
 
@@ -93,7 +99,7 @@ type Point struct{ X, Y float64 }
 var ErrNoRows = errors.New("no rows")
 
 // Series returns the values of t as points (x, value) sorted by x, where x is the step
-// or the epoch. The table must hold one curve: a single run, model, split and metric,
+// or the epoch. The table must hold one curve: a single run, model, split, seed and metric,
 // and every row must have the chosen x. When x repeats, the last row wins.
 func (t Table) Series(x Axis) ([]Point, error) {
 	if len(t) == 0 {
@@ -103,7 +109,7 @@ func (t Table) Series(x Axis) ([]Point, error) {
 	byX := make(map[float64]int, len(t))
 	var pts []Point
 	for _, r := range t {
-		if r.Run != first.Run || r.Model != first.Model || r.Split != first.Split || r.Metric != first.Metric {
+		if r.Run != first.Run || r.Model != first.Model || r.Split != first.Split || r.Seed != first.Seed || r.Metric != first.Metric {
 			return nil, fmt.Errorf("records: series mixes %s and %s", describe(first), describe(r))
 		}
 		var v float64
@@ -128,6 +134,9 @@ func (t Table) Series(x Axis) ([]Point, error) {
 
 // describe names the curve a row belongs to, for error messages.
 func describe(r Row) string {
+	if r.Seed != NoSeed {
+		return fmt.Sprintf("metric %q of run %q model %q split %q seed %s", r.Metric, r.Run, r.Model, r.Split, r.Seed)
+	}
 	return fmt.Sprintf("metric %q of run %q model %q split %q", r.Metric, r.Run, r.Model, r.Split)
 }
 
@@ -152,7 +161,7 @@ type Pair struct {
 // example a loss with the alpha, batch size or parameter count it was measured at, or a
 // pc2 with its pc1.
 //
-// The x row must have the same run, model and step as the y row, and either the same
+// The x row must have the same run, model, seed and step as the y row, and either the same
 // split or an empty one: a sweep coordinate is recorded once with an empty split and
 // serves the train and the test rows of its step alike (3-2, 3-3). When both exist, the
 // x row with the same split wins. A y row without an x row is left out (a killed run
@@ -175,7 +184,7 @@ func (t Table) Join(x, y string) ([]Pair, error) {
 		seen[k] = true
 		xv, ok := xs[k]
 		if !ok && k.Split != "" {
-			xv, ok = xs[Key{Run: k.Run, Model: k.Model, Step: k.Step}]
+			xv, ok = xs[Key{Run: k.Run, Model: k.Model, Seed: k.Seed, Step: k.Step}]
 		}
 		if ok {
 			out = append(out, Pair{Key: k, X: xv, Y: ys[k]})

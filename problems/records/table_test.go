@@ -108,10 +108,10 @@ func TestJoin(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Pair{
-		{Key{"interp", "pair", "train", 0}, 0.6, 3},
-		{Key{"interp", "pair", "train", 1}, 0.5, 0.3},
-		{Key{"interp", "pair", "test", 0}, 0.6, 4},
-		{Key{"interp", "pair", "test", 1}, 0.5, 0.4},
+		{Key{"interp", "pair", "train", NoSeed, 0}, 0.6, 3},
+		{Key{"interp", "pair", "train", NoSeed, 1}, 0.5, 0.3},
+		{Key{"interp", "pair", "test", NoSeed, 0}, 0.6, 4},
+		{Key{"interp", "pair", "test", NoSeed, 1}, 0.5, 0.4},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Join = %v\nwant %v", got, want)
@@ -139,7 +139,7 @@ func TestJoin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want = []Pair{{Key{"r", "m", "grid", 0}, 2, 6}, {Key{"r", "m", "", NoStep}, 8, 9}}
+	want = []Pair{{Key{"r", "m", "grid", NoSeed, 0}, 2, 6}, {Key{"r", "m", "", NoSeed, NoStep}, 8, 9}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Join = %v\nwant %v", got, want)
 	}

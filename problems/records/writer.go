@@ -11,6 +11,10 @@ import (
 	"strings"
 )
 
+// ErrOldSchema is the error (wrapped) for appending to a records.csv file of an older
+// schema version.
+var ErrOldSchema = errors.New("older schema")
+
 // Writer appends rows to a records.csv file. It buffers rows in memory; Flush hands
 // them to the operating system and waits until they are on stable storage. A Writer is
 // meant for use from one goroutine.
@@ -46,8 +50,9 @@ func Create(path string) (*Writer, error) {
 // Open opens an existing records.csv file for appending, as a resumed run does. It
 // checks the header line and removes an incomplete last line (one without its line end,
 // left by a run that was killed while writing), so that new rows start on a line of
-// their own. An empty file gets the header line. Open does not check the rows
-// themselves; Read does.
+// their own. An empty file gets the header line. A file of an older schema version
+// (see ColumnsV1) is refused with an error wrapping ErrOldSchema, since its rows lack
+// cells that new rows have. Open does not check the rows themselves; Read does.
 func Open(path string) (*Writer, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -72,8 +77,12 @@ func Open(path string) (*Writer, error) {
 		}
 		return w, nil
 	}
-	if err := checkHeader(head); err != nil {
+	version, err := checkHeader(head)
+	if err != nil {
 		return fail(&ParseError{File: path, Line: 1, Err: err})
+	}
+	if version != SchemaVersion {
+		return fail(&ParseError{File: path, Line: 1, Err: fmt.Errorf("%w: schema version %d, this version appends rows of version %d; start the run over", ErrOldSchema, version, SchemaVersion)})
 	}
 	end, err := completeLength(f)
 	if err != nil {
