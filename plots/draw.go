@@ -49,16 +49,18 @@ type job struct {
 // problemFigures is the entry of one problem in the registry: its figures as listed by
 // Figures, and a function that plans them from the records.
 type problemFigures struct {
-	name    string
 	figures []FigureInfo
 	plan    func(t records.Table) ([]job, error)
 }
 
-// Problems returns the names of the problems that have figures, in order.
+// Problems returns the names of the problems that have figures, in the order of
+// records.Problems.
 func Problems() []string {
-	names := make([]string, len(registry))
-	for i, p := range registry {
-		names[i] = p.name
+	var names []string
+	for _, name := range records.Problems() {
+		if registry[name] != nil {
+			names = append(names, name)
+		}
 	}
 	return names
 }
@@ -66,10 +68,8 @@ func Problems() []string {
 // Figures returns the figures of a problem, with placeholders for per-run names, or nil
 // for an unknown problem.
 func Figures(problem string) []FigureInfo {
-	for _, p := range registry {
-		if p.name == problem {
-			return append([]FigureInfo(nil), p.figures...)
-		}
+	if pf := registry[problem]; pf != nil {
+		return append([]FigureInfo(nil), pf.figures...)
 	}
 	return nil
 }
@@ -94,24 +94,20 @@ func Draw(problem, dir string) ([]string, error) {
 // or run missing from the records) are reported together in a joined error of
 // *FigureError values, next to the figures that were drawn.
 func DrawFigures(problem, dir string) ([]Drawn, error) {
-	var pf *problemFigures
-	for i := range registry {
-		if registry[i].name == problem {
-			pf = &registry[i]
-		}
-	}
+	pf := registry[problem]
 	if pf == nil {
 		return nil, fmt.Errorf("plots: unknown problem %q (known: %s)", problem, strings.Join(Problems(), " "))
 	}
-	t, err := records.Read(filepath.Join(dir, "records.csv"))
+	path := filepath.Join(dir, records.RecordsFile)
+	t, err := records.Read(path)
 	if err != nil {
 		return nil, err
 	}
 	jobs, err := pf.plan(t)
 	if err != nil {
-		return nil, fmt.Errorf("plots: %s: %s: %w", problem, filepath.Join(dir, "records.csv"), err)
+		return nil, fmt.Errorf("plots: %s: %s: %w", problem, path, err)
 	}
-	out := filepath.Join(dir, "figures")
+	out := filepath.Join(dir, records.FiguresDir)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
 	}

@@ -34,14 +34,14 @@ var nan = math.NaN()
 // writeSynthetic writes the records of problem into dir/records.csv.
 func writeSynthetic(t *testing.T, problem, dir string) {
 	t.Helper()
-	w, err := records.Create(filepath.Join(dir, "records.csv"))
+	w, err := records.Create(filepath.Join(dir, records.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &synth{w: w, rng: rand.New(rand.NewPCG(42, uint64(len(problem))))}
 	const no = records.NoStep
 	switch problem {
-	case "1-1":
+	case records.Problem11:
 		for _, fn := range []string{"sinc", "sign"} {
 			for k, m := range []string{"deep-7", "mid-4", "shallow-1"} {
 				for e := 1; e <= 60; e++ {
@@ -62,7 +62,7 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 				}
 			}
 		}
-	case "1-2":
+	case records.Problem12:
 		for _, task := range []string{"mnist", "fashion-mnist"} {
 			for k, m := range []string{"cnn-2", "cnn-4", "dnn"} {
 				for e := 1; e <= 12; e++ {
@@ -74,7 +74,7 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 				s.row(task, m, "", no, nan, "params", 20000)
 			}
 		}
-	case "2-1":
+	case records.Problem21:
 		for r := 1; r <= 8; r++ {
 			run := fmt.Sprintf("seed-%d", r)
 			for k := 0; k <= 10; k++ { // steps beyond 9 check numeric ordering
@@ -92,15 +92,15 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row("all", "dnn", split, no, nan, "explained1", 0.412)
 			s.row("all", "dnn", split, no, nan, "explained2", 0.175)
 		}
-	case "2-2":
+	case records.Problem22:
 		for _, task := range []string{"mnist", "sinc"} {
 			for i := range 200 {
-				s.row("gradnorm-"+task, "net", "train", i, float64(i)/50, "loss", 2/float64(i+1)*s.noise())
+				s.row(records.RunGradNormPrefix+task, "net", "train", i, float64(i)/50, "loss", 2/float64(i+1)*s.noise())
 				g := 3 / math.Sqrt(float64(i+1)) * s.noise()
 				if i == 7 {
 					g = nan // allowed for grad_norm, left out of the chart
 				}
-				s.row("gradnorm-"+task, "net", "train", i, float64(i)/50, "grad_norm", g)
+				s.row(records.RunGradNormPrefix+task, "net", "train", i, float64(i)/50, "grad_norm", g)
 			}
 		}
 		for r := range 100 {
@@ -112,7 +112,7 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row(run, "mlp", "train", no, nan, "converged", float64(r%5/4^1))
 			s.row(run, "mlp", "train", no, nan, "eig_tolerance", 1e-6)
 		}
-	case "3-1":
+	case records.Problem31:
 		for _, run := range []string{"random-labels", "true-labels"} {
 			for e := 1; e <= 80; e++ {
 				fit := 1 - math.Exp(-float64(e)/20)
@@ -122,18 +122,18 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 				s.row(run, "cnn", "test", no, float64(e), "accuracy", 0.1)
 			}
 		}
-	case "3-2":
+	case records.Problem32:
 		for i := range 12 {
 			m := fmt.Sprintf("dnn-w%d", 4<<i)
 			params := 100 * math.Pow(2, float64(i))
-			s.row("sweep", m, "", i, nan, "params", params)
-			s.row("sweep", m, "train", i, 20, "loss", 1/math.Log(params))
-			s.row("sweep", m, "test", i, 20, "loss", 1.5/math.Log(params)+0.01*float64(i))
-			s.row("sweep", m, "train", i, 20, "accuracy", 1-1/math.Log(params))
-			s.row("sweep", m, "test", i, 20, "accuracy", 0.95-1/math.Log(params))
+			s.row(records.RunSweep, m, "", i, nan, "params", params)
+			s.row(records.RunSweep, m, "train", i, 20, "loss", 1/math.Log(params))
+			s.row(records.RunSweep, m, "test", i, 20, "loss", 1.5/math.Log(params)+0.01*float64(i))
+			s.row(records.RunSweep, m, "train", i, 20, "accuracy", 1-1/math.Log(params))
+			s.row(records.RunSweep, m, "test", i, 20, "accuracy", 0.95-1/math.Log(params))
 		}
-	case "3-3":
-		for _, run := range []string{"interp-batch", "interp-lr"} {
+	case records.Problem33:
+		for _, run := range []string{records.RunInterpBatch, records.RunInterpLR} {
 			for i := range 51 {
 				alpha := -1 + 3*float64(i)/50
 				s.row(run, "pair", "", i, nan, "alpha", alpha)
@@ -147,14 +147,14 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 		for i, b := range []int{16, 64, 256, 1024, 4096} {
 			m := fmt.Sprintf("batch-%d", b)
 			lb := math.Log2(float64(b))
-			s.row("sensitivity", m, "", i, nan, "batch_size", float64(b))
-			s.row("sensitivity", m, "train", i, 10, "loss", 0.01*lb)
-			s.row("sensitivity", m, "test", i, 10, "loss", 0.03+0.01*lb)
-			s.row("sensitivity", m, "train", i, 10, "accuracy", 1-0.001*lb)
-			s.row("sensitivity", m, "test", i, 10, "accuracy", 0.99-0.004*lb)
-			s.row("sensitivity", m, "test", i, 10, "sensitivity", 0.5+0.1*lb)
-			s.row("sensitivity", m, "train", i, 10, "sharpness_1e-3", 2*lb)
-			s.row("sensitivity", m, "train", i, 10, "sharpness_5e-4", lb)
+			s.row(records.RunSensitivity, m, "", i, nan, "batch_size", float64(b))
+			s.row(records.RunSensitivity, m, "train", i, 10, "loss", 0.01*lb)
+			s.row(records.RunSensitivity, m, "test", i, 10, "loss", 0.03+0.01*lb)
+			s.row(records.RunSensitivity, m, "train", i, 10, "accuracy", 1-0.001*lb)
+			s.row(records.RunSensitivity, m, "test", i, 10, "accuracy", 0.99-0.004*lb)
+			s.row(records.RunSensitivity, m, "test", i, 10, "sensitivity", 0.5+0.1*lb)
+			s.row(records.RunSensitivity, m, "train", i, 10, "sharpness_1e-3", 2*lb)
+			s.row(records.RunSensitivity, m, "train", i, 10, "sharpness_5e-4", lb)
 		}
 	default:
 		t.Fatalf("no synthetic records for %s", problem)
@@ -169,13 +169,13 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 
 // wantFigures are the figures Draw must write from the synthetic records.
 var wantFigures = map[string][]string{
-	"1-1": {"loss-sinc", "predictions-sinc", "loss-sign", "predictions-sign"},
-	"1-2": {"loss-mnist", "accuracy-mnist", "loss-fashion-mnist", "accuracy-fashion-mnist"},
-	"2-1": {"pca-layer", "pca-model"},
-	"2-2": {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio"},
-	"3-1": {"curves-random-labels", "curves-true-labels"},
-	"3-2": {"params"},
-	"3-3": {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity"},
+	records.Problem11: {"loss-sinc", "predictions-sinc", "loss-sign", "predictions-sign"},
+	records.Problem12: {"loss-mnist", "accuracy-mnist", "loss-fashion-mnist", "accuracy-fashion-mnist"},
+	records.Problem21: {"pca-layer", "pca-model"},
+	records.Problem22: {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio"},
+	records.Problem31: {"curves-random-labels", "curves-true-labels"},
+	records.Problem32: {"params"},
+	records.Problem33: {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity"},
 }
 
 func TestDraw(t *testing.T) {
@@ -249,11 +249,11 @@ func TestDrawMissing(t *testing.T) {
 	dir := t.TempDir()
 	writeSynthetic(t, "3-3", dir)
 	// Drop the sensitivity rows: the interpolation figures are still drawn.
-	rows, err := records.Read(filepath.Join(dir, "records.csv"))
+	rows, err := records.Read(filepath.Join(dir, records.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := records.Create(filepath.Join(dir, "records.csv"))
+	w, err := records.Create(filepath.Join(dir, records.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestDrawErrors(t *testing.T) {
 		t.Errorf("no records: %v", err)
 	}
 	// Records without any known metric: every problem reports what is missing.
-	w, err := records.Create(filepath.Join(dir, "records.csv"))
+	w, err := records.Create(filepath.Join(dir, records.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,8 +310,14 @@ func TestDrawErrors(t *testing.T) {
 }
 
 func TestFigures(t *testing.T) {
-	if got := Problems(); !slices.Equal(got, []string{"1-1", "1-2", "2-1", "2-2", "3-1", "3-2", "3-3"}) {
-		t.Errorf("Problems = %v", got)
+	// Every problem of the one list has figures, and no figures belong to another name.
+	if got, want := Problems(), records.Problems(); !slices.Equal(got, want) {
+		t.Errorf("Problems = %v, want records.Problems() = %v", got, want)
+	}
+	for name := range registry {
+		if records.ProblemIndex(name) < 0 {
+			t.Errorf("figures for %q, which is not in records.Problems", name)
+		}
 	}
 	for _, p := range Problems() {
 		figs := Figures(p)
@@ -345,5 +351,45 @@ func TestThinNotes(t *testing.T) {
 		if kept != c.want || notes[0] == "" || notes[c.n-1] == "" {
 			t.Errorf("thinNotes(%d notes, %d) kept %d (first %q, last %q), want %d", c.n, c.max, kept, notes[0], notes[c.n-1], c.want)
 		}
+	}
+}
+
+// TestDrawSchemaVersion1 draws the figures of runs written in schema version 1 (no seed
+// column, no schema version in the manifest), committed under problems/records/testdata.
+func TestDrawSchemaVersion1(t *testing.T) {
+	for _, c := range []struct {
+		problem string
+		want    []string
+	}{
+		{records.Problem31, []string{"curves-random-labels", "curves-true-labels"}},
+		{records.Problem22, []string{"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio"}},
+	} {
+		t.Run(c.problem, func(t *testing.T) {
+			src := filepath.Join("..", "problems", "records", "testdata", "v1", c.problem, records.RecordsFile)
+			data, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, records.RecordsFile), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			drawn, err := DrawFigures(c.problem, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, d := range drawn {
+				names = append(names, d.Name)
+				for _, f := range d.Files {
+					if st, err := os.Stat(f); err != nil || st.Size() < 1000 {
+						t.Errorf("%s: %v, size %v", f, err, st)
+					}
+				}
+			}
+			if !slices.Equal(names, c.want) {
+				t.Errorf("drew %v, want %v", names, c.want)
+			}
+		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 // Problem 1-1: simulate a function.
 var figures11 = problemFigures{
-	name: "1-1",
 	figures: []FigureInfo{
 		{"loss-<function>", "Training loss (MSE, log scale) of every model against epoch, one figure per target function; the legend gives each model's parameter count."},
 		{"predictions-<function>", "Each model's prediction on a dense grid against the ground truth (thick dashed line), one figure per target function."},
@@ -92,7 +91,6 @@ func union(a, b []string) []string {
 
 // Problem 1-2: train on actual tasks.
 var figures12 = problemFigures{
-	name: "1-2",
 	figures: []FigureInfo{
 		{"loss-<task>", "Training loss (cross-entropy, log scale) of every model against epoch, one figure per task."},
 		{"accuracy-<task>", "Training accuracy of every model against epoch, one figure per task; the legend gives each model's test accuracy."},

@@ -9,7 +9,6 @@ import (
 
 // Problem 2-1: visualize the optimization process.
 var figures21 = problemFigures{
-	name: "2-1",
 	figures: []FigureInfo{
 		{"pca-layer", "Training trajectories of the first layer's parameters, one colour per run, projected on the first two principal components of one PCA fitted on all snapshots of all runs; points are labelled with the training accuracy (%), rings mark the start. The caption gives the explained variance."},
 		{"pca-model", "The same for the parameters of the whole model."},
@@ -117,7 +116,6 @@ func distinctPairs(pairs []records.Pair) (runs, models []string) {
 
 // Problem 2-2: gradient norm and the minimal ratio.
 var figures22 = problemFigures{
-	name: "2-2",
 	figures: []FigureInfo{
 		{"gradnorm-<task>", "Training loss (top) and gradient norm (bottom, global L2 norm over all parameters) against iteration, both on log scales, one figure per task."},
 		{"minimal-ratio", "Loss against minimal ratio (share of positive eigenvalues of the full Hessian) where the gradient-norm minimisation stopped, one point per run; converged runs reached the gradient-norm tolerance."},

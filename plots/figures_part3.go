@@ -10,7 +10,6 @@ import (
 
 // Problem 3-1: can a network fit random labels?
 var figures31 = problemFigures{
-	name: "3-1",
 	figures: []FigureInfo{
 		{"curves-<run>", "Train and test loss (log scale, left) and accuracy (right) against epoch, one figure per run (random labels; true labels for contrast)."},
 	},
@@ -54,7 +53,6 @@ func plan31(t records.Table) ([]job, error) {
 
 // Problem 3-2: number of parameters against generalization.
 var figures32 = problemFigures{
-	name: "3-2",
 	figures: []FigureInfo{
 		{"params", "Train and test loss (left) and accuracy (right) of every model against its number of parameters (log scale), all trained with the same budget."},
 	},
@@ -150,7 +148,6 @@ func distinctValues(t records.Table) []float64 {
 
 // Problem 3-3: flatness against generalization.
 var figures33 = problemFigures{
-	name: "3-3",
 	figures: []FigureInfo{
 		{"interpolation-<run>", "Train and test loss (log scale, left) and accuracy (right) along the line θ(α) = (1-α)·θ1 + α·θ2 between two trained models, one figure per pair (batch size, learning rate)."},
 		{"sensitivity", "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness against the training batch size (log scale)."},

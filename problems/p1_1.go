@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"hw1/problems/data"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
@@ -49,7 +50,7 @@ func defaults11(p Profile) any {
 
 func init() {
 	register(Problem{
-		Name:     "1-1",
+		Name:     records.Problem11,
 		Title:    "Simulate a function",
 		Question: "With the same number of parameters, does a deep network fit a 1-D function better than a shallow one?",
 		Defaults: defaults11,

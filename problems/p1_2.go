@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"hw1/problems/data"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
@@ -38,7 +39,7 @@ func defaults12(p Profile) any {
 
 func init() {
 	register(Problem{
-		Name:     "1-2",
+		Name:     records.Problem12,
 		Title:    "Train on actual tasks",
 		Question: "On real images, how do CNNs of different depth (and a DNN) with similar parameter counts learn?",
 		Defaults: defaults12,

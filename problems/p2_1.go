@@ -58,7 +58,7 @@ func defaults21(p Profile) any {
 
 func init() {
 	register(Problem{
-		Name:     "2-1",
+		Name:     records.Problem21,
 		Title:    "Visualize the optimization process",
 		Question: "Where do eight trainings of the same network from different seeds go in parameter space, seen through one PCA of all their snapshots?",
 		Defaults: defaults21,

@@ -85,7 +85,7 @@ func defaults22(p Profile) any {
 
 func init() {
 	register(Problem{
-		Name:     "2-2",
+		Name:     records.Problem22,
 		Title:    "Gradient norm, and what happens when the gradient is almost zero",
 		Question: "How does the gradient norm evolve during training, and what does the Hessian look like where the gradient vanishes?",
 		Defaults: defaults22,

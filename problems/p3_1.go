@@ -44,7 +44,7 @@ func defaults31(p Profile) any {
 
 func init() {
 	register(Problem{
-		Name:     "3-1",
+		Name:     records.Problem31,
 		Title:    "Can a network fit random labels?",
 		Question: "Can a network with enough parameters fit training labels drawn at random, and what happens to its test accuracy?",
 		Defaults: defaults31,

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
@@ -41,7 +42,7 @@ func defaults32(p Profile) any {
 
 func init() {
 	register(Problem{
-		Name:     "3-2",
+		Name:     records.Problem32,
 		Title:    "Number of parameters v.s. generalization",
 		Question: "How do the training and test loss and accuracy change with the number of parameters of models of one family trained with the same budget?",
 		Defaults: defaults32,

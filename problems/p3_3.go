@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
@@ -69,7 +70,7 @@ func defaults33(p Profile) any {
 
 func init() {
 	register(Problem{
-		Name:     "3-3",
+		Name:     records.Problem33,
 		Title:    "Flatness v.s. generalization",
 		Question: "Do models trained with large batches sit in sharper minima, are they more sensitive to their input, and do they generalize worse?",
 		Defaults: defaults33,

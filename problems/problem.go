@@ -1,5 +1,6 @@
 // Package problems is the catalogue of hw1's experiments. Each problem of the homework
-// is one file here, a Problem registered in the list All returns; the command line,
+// is one file here, a Problem registered under one of the names of records.Problems,
+// the ordered list of problems; All returns them in that order. The command line,
 // "hw1 all", the report and the tests all walk that list.
 package problems
 
@@ -7,10 +8,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sort"
 	"strings"
 
 	"hw1/problems/data"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
@@ -74,23 +75,30 @@ type Problem struct {
 	Answer func(rec RunResult) string
 }
 
+// registry holds the registered problems by name.
 var registry = map[string]Problem{}
 
-// register adds p to the catalogue; called from each problem file's init.
+// register adds p to the catalogue; called from each problem file's init. The name
+// must be one of records.Problems, the ordered list that the catalogue follows.
 func register(p Problem) {
+	if records.ProblemIndex(p.Name) < 0 {
+		panic("problems: problem " + p.Name + " is not in records.Problems")
+	}
 	if _, dup := registry[p.Name]; dup {
 		panic("problems: duplicate problem " + p.Name)
 	}
 	registry[p.Name] = p
 }
 
-// All returns every problem in the homework's order.
+// All returns every registered problem in the homework's order, the order of
+// records.Problems.
 func All() []Problem {
 	out := make([]Problem, 0, len(registry))
-	for _, p := range registry {
-		out = append(out, p)
+	for _, name := range records.Problems() {
+		if p, ok := registry[name]; ok {
+			out = append(out, p)
+		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

@@ -1,0 +1,22 @@
+package problems
+
+import (
+	"slices"
+	"testing"
+
+	"hw1/problems/records"
+)
+
+// TestRegistryFollowsRecords checks that every problem of records.Problems is
+// registered, and that All walks them in that order.
+func TestRegistryFollowsRecords(t *testing.T) {
+	if got, want := Names(), records.Problems(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %v, want records.Problems() = %v", got, want)
+	}
+	for _, name := range records.Problems() {
+		p, ok := Lookup(name)
+		if !ok || p.Name != name || p.Run == nil || p.Defaults == nil || p.Answer == nil {
+			t.Errorf("problem %s: registered %t, incomplete entry %+v", name, ok, p.Name)
+		}
+	}
+}
