@@ -6,6 +6,8 @@ GO ?= go
 OUT ?= results
 PROFILE ?= quick
 HW1 := bin/hw1
+# PROBLEMS is records.Problems, in order ("bin/hw1 list --names"); TestProblemLists
+# fails when the two disagree.
 PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.

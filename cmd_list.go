@@ -9,14 +9,22 @@ import (
 	"hw1/problems"
 )
 
+// namesFlag makes list print the problem names alone, one a line, for scripts.
+var namesFlag = &cli.BoolFlag{Name: "names", Usage: "print only the problem names, one a line, in order"}
+
 // listCommand lists the problems with their question and figures.
 func listCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "list",
 		Usage: "list the problems, their questions, settings and figures",
+		Flags: []cli.Flag{namesFlag},
 		Action: func(c *cli.Context) error {
 			w := c.App.Writer
 			for _, p := range problems.All() {
+				if c.Bool(namesFlag.Name) {
+					fmt.Fprintln(w, p.Name)
+					continue
+				}
 				fmt.Fprintf(w, "%s  %s\n      %s\n", p.Name, p.Title, p.Question)
 				if s := problems.SettingNames(p.Name); len(s) > 0 {
 					fmt.Fprintf(w, "      settings (--set KEY=VALUE): %v\n", s)
