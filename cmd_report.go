@@ -65,7 +65,7 @@ func reportSection(out string, p problems.Problem) report.Section {
 	dir := filepath.Join(out, p.Name)
 	s := report.Section{Problem: p.Name, Title: p.Title, Question: p.Question, Dir: dir}
 	var errs []string
-	m, err := records.ReadManifest(filepath.Join(dir, "manifest.json"))
+	m, err := records.ReadManifest(filepath.Join(dir, records.ManifestFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		s.Err = fmt.Sprintf("no manifest.json in %s: hw1 run %s --out %s runs it", dir, p.Name, out)
@@ -75,7 +75,7 @@ func reportSection(out string, p problems.Problem) report.Section {
 		return s
 	}
 	s.Manifest = m
-	if _, err := os.Stat(filepath.Join(dir, "records.csv")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, records.RecordsFile)); err != nil {
 		errs = append(errs, "no records.csv in "+dir)
 	} else if plots.Figures(p.Name) != nil {
 		figs, err := plots.DrawFigures(p.Name, dir)

@@ -137,12 +137,12 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 		}
 		train := &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}
 		if env.Resume {
-			if err := rec.dropFrom(fn, "truth", -1); err != nil {
+			if err := rec.dropFrom(fn, records.ModelTruth, -1); err != nil {
 				return err
 			}
 		}
 		for i := range gx {
-			if err := addXY(rec, fn, "truth", i, float64(gx[i]), float64(gy[i])); err != nil {
+			if err := addXY(rec, fn, records.ModelTruth, i, float64(gx[i]), float64(gy[i])); err != nil {
 				return err
 			}
 		}

@@ -158,7 +158,7 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 		return err
 	}
 	defer m.Close()
-	run := "gradnorm-" + task
+	run := records.RunGradNormPrefix + task
 	if _, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Epochs: epochs, Batch: batch, StepRun: run}); err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 	if err := rec.Flush(); err != nil {
 		return err
 	}
-	tab, err := records.Read(filepath.Join(env.Dir, "records.csv"))
+	tab, err := records.Read(filepath.Join(env.Dir, records.RecordsFile))
 	if err != nil {
 		return fmt.Errorf("problems: 2-2: %w", err)
 	}
@@ -312,7 +312,7 @@ func finishedMinimal(rec *Recorder, dir string) (map[string]minimalResult, error
 	if err := rec.Flush(); err != nil {
 		return nil, err
 	}
-	tab, err := records.Read(filepath.Join(dir, "records.csv"))
+	tab, err := records.Read(filepath.Join(dir, records.RecordsFile))
 	if err != nil {
 		return nil, fmt.Errorf("problems: 2-2: %w", err)
 	}

@@ -169,7 +169,7 @@ func mlpName(in int, hidden []int, out int) string {
 // firstLast returns the first and the last value, by epoch, of one metric of a run's
 // split in the records of res.
 func firstLast(res RunResult, run, split, metric string) (first, last float64, ok bool) {
-	t, err := records.Read(filepath.Join(res.Dir, "records.csv"))
+	t, err := records.Read(filepath.Join(res.Dir, records.RecordsFile))
 	if err != nil {
 		return 0, 0, false
 	}

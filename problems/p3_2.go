@@ -54,8 +54,8 @@ func init() {
 // The runs of 3-2: the per-epoch curves of every training, and the sweep of the final
 // measurements against the parameter count (step = model index), which plots reads.
 const (
-	run32Train = "training"
-	run32Sweep = "sweep"
+	run32Train = records.RunTraining
+	run32Sweep = records.RunSweep
 )
 
 func run32(ctx context.Context, env *Env, rec *Recorder) error {

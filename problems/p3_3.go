@@ -82,11 +82,11 @@ func init() {
 // The runs of 3-3. Every training writes its curves under run33Train; the
 // interpolations and the batch-size sweep, which plots reads, have runs of their own.
 const (
-	run33Train       = "training"
-	run33InterpBatch = "interp-batch"
-	run33InterpLR    = "interp-lr"
-	run33Sensitivity = "sensitivity"
-	model33Pair      = "pair"
+	run33Train       = records.RunTraining
+	run33InterpBatch = records.RunInterpBatch
+	run33InterpLR    = records.RunInterpLR
+	run33Sensitivity = records.RunSensitivity
+	model33Pair      = records.ModelPair
 )
 
 // config33 is one training of 3-3: a batch size and a learning rate.
@@ -265,7 +265,7 @@ func measure33(env *Env, rec *Recorder, s *settings33, m *tfgraph.Model, t *trai
 	add := func(split, metric string, v float64) error {
 		return rec.Add(run33Sensitivity, t.name, split, bi, NoEpoch, metric, v)
 	}
-	if err := add("", "batch_size", float64(batch)); err != nil {
+	if err := add("", records.MetricBatchSize, float64(batch)); err != nil {
 		return err
 	}
 	for _, r := range []struct {
@@ -280,7 +280,7 @@ func measure33(env *Env, rec *Recorder, s *settings33, m *tfgraph.Model, t *trai
 	if err != nil {
 		return err
 	}
-	if err := add("test", "sensitivity", sens); err != nil {
+	if err := add("test", records.MetricSensitivity, sens); err != nil {
 		return err
 	}
 	rec.Summary(t.name+"/batch_size", float64(batch))
@@ -290,7 +290,7 @@ func measure33(env *Env, rec *Recorder, s *settings33, m *tfgraph.Model, t *trai
 		if err != nil {
 			return err
 		}
-		metric := "sharpness_" + epsName(eps)
+		metric := records.MetricSharpnessPrefix + epsName(eps)
 		if err := add("train", metric, sh); err != nil {
 			return err
 		}
@@ -411,7 +411,7 @@ func interpolate33(ctx context.Context, env *Env, rec *Recorder, eval *tfgraph.M
 		if err := eval.SetParams(p); err != nil {
 			return err
 		}
-		if err := rec.Add(run, model33Pair, "", i, NoEpoch, "alpha", a); err != nil {
+		if err := rec.Add(run, model33Pair, "", i, NoEpoch, records.MetricAlpha, a); err != nil {
 			return err
 		}
 		for _, sp := range []tfgraph.Split{tfgraph.Train, tfgraph.Test} {

@@ -72,7 +72,7 @@ func (r *Recorder) Note(format string, args ...any) {
 
 // CheckpointPrefix returns the checkpoint path prefix of one model of a run.
 func (r *Recorder) CheckpointPrefix(run, model string) string {
-	return filepath.Join(r.dir, "checkpoints", safeName(run)+"--"+safeName(model), "ckpt")
+	return filepath.Join(r.dir, records.CheckpointsDir, safeName(run)+"--"+safeName(model), "ckpt")
 }
 
 // dropFrom rewrites the records without the rows of (run, model) whose epoch is after

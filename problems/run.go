@@ -50,8 +50,8 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 	}
 	defer unlock()
 
-	manPath := filepath.Join(env.Dir, "manifest.json")
-	recPath := filepath.Join(env.Dir, "records.csv")
+	manPath := filepath.Join(env.Dir, records.ManifestFile)
+	recPath := filepath.Join(env.Dir, records.RecordsFile)
 	if env.Resume {
 		if m, err := records.ReadManifest(manPath); err == nil && m.Status == records.StatusOK {
 			res.Manifest, res.Skipped = m, true
