@@ -16,8 +16,8 @@ var figures11 = problemFigures{
 }
 
 func plan11(t records.Table) ([]job, error) {
-	loss := t.Split("train").Metric("loss")
-	grid := t.Split("grid")
+	loss := t.Split(records.SplitTrain).Metric(records.MetricLoss)
+	grid := t.Split(records.SplitGrid)
 	runs := union(loss.Runs(), grid.Runs())
 	if len(runs) == 0 {
 		return nil, missing(`no "loss" rows in split train and no grid rows`)
@@ -30,7 +30,7 @@ func plan11(t records.Table) ([]job, error) {
 			build: func() (*Figure, error) {
 				rows := loss.Run(run)
 				if len(rows) == 0 {
-					return nil, missing("run %s has no %q rows in split train", run, "loss")
+					return nil, missing("run %s has no %q rows in split train", run, records.MetricLoss)
 				}
 				s, err := curves(rows, records.ByEpoch, func(r records.Row) string { return withParams(t.Run(run), r.Model) })
 				if err != nil {
@@ -43,16 +43,16 @@ func plan11(t records.Table) ([]job, error) {
 			caption: fmt.Sprintf("Each model's prediction against the ground truth %s (thick dashed line) on a dense grid.", run),
 			build: func() (*Figure, error) {
 				g := grid.Run(run)
-				truth, err := sweep(g.Model("truth"), "x", "y", func(records.Pair) string { return "ground truth" })
+				truth, err := sweep(g.Model(records.ModelTruth), records.MetricX, records.MetricY, func(records.Pair) string { return "ground truth" })
 				if err != nil {
 					return nil, fmt.Errorf("run %s, model truth: %w", run, err)
 				}
 				var preds []Series
 				for _, m := range g.Models() {
-					if m == "truth" {
+					if m == records.ModelTruth {
 						continue
 					}
-					s, err := sweep(g.Model(m), "x", "y", func(records.Pair) string { return m })
+					s, err := sweep(g.Model(m), records.MetricX, records.MetricY, func(records.Pair) string { return m })
 					if err != nil {
 						return nil, fmt.Errorf("run %s, model %s: %w", run, m, err)
 					}
@@ -70,7 +70,7 @@ func plan11(t records.Table) ([]job, error) {
 
 // withParams labels a model with its parameter count when the records hold one.
 func withParams(t records.Table, model string) string {
-	if v, ok := last(t.Model(model).Metric("params")); ok {
+	if v, ok := last(t.Model(model).Metric(records.MetricParams)); ok {
 		return fmt.Sprintf("%s (%.0f params)", model, v)
 	}
 	return model
@@ -99,16 +99,16 @@ var figures12 = problemFigures{
 }
 
 func plan12(t records.Table) ([]job, error) {
-	train := t.Split("train")
-	runs := train.Metric("loss").Runs()
-	runs = union(runs, train.Metric("accuracy").Runs())
+	train := t.Split(records.SplitTrain)
+	runs := train.Metric(records.MetricLoss).Runs()
+	runs = union(runs, train.Metric(records.MetricAccuracy).Runs())
 	if len(runs) == 0 {
 		return nil, missing(`no "loss" or "accuracy" rows in split train`)
 	}
 	var jobs []job
 	for _, run := range runs {
 		label := func(r records.Row) string {
-			if v, ok := last(t.Run(run).Model(r.Model).Split("test").Metric("accuracy")); ok {
+			if v, ok := last(t.Run(run).Model(r.Model).Split(records.SplitTest).Metric(records.MetricAccuracy)); ok {
 				return fmt.Sprintf("%s (test %s)", r.Model, percent(v, 2))
 			}
 			return r.Model
@@ -117,8 +117,8 @@ func plan12(t records.Table) ([]job, error) {
 			metric, y, caption string
 			log                bool
 		}{
-			{"loss", "training loss (cross-entropy)", "Training loss (cross-entropy, log scale) of every model against epoch on %s; the legend gives each model's test accuracy.", true},
-			{"accuracy", "training accuracy", "Training accuracy of every model against epoch on %s; the legend gives each model's test accuracy.", false},
+			{records.MetricLoss, "training loss (cross-entropy)", "Training loss (cross-entropy, log scale) of every model against epoch on %s; the legend gives each model's test accuracy.", true},
+			{records.MetricAccuracy, "training accuracy", "Training accuracy of every model against epoch on %s; the legend gives each model's test accuracy.", false},
 		} {
 			jobs = append(jobs, job{
 				name:    c.metric + "-" + fileName(run),

@@ -18,7 +18,7 @@ var figures21 = problemFigures{
 
 func plan21(t records.Table) ([]job, error) {
 	var jobs []job
-	for _, c := range []struct{ split, what string }{{"pca-layer", "the first layer"}, {"pca-model", "the whole model"}} {
+	for _, c := range []struct{ split, what string }{{records.SplitPCALayer, "the first layer"}, {records.SplitPCAModel, "the whole model"}} {
 		rows := t.Split(c.split)
 		var ex [2]float64
 		var haveEx [2]bool
@@ -40,11 +40,11 @@ func plan21(t records.Table) ([]job, error) {
 			name:    c.split,
 			caption: caption,
 			build: func() (*Figure, error) {
-				pairs, err := rows.Join("pc1", "pc2")
+				pairs, err := rows.Join(records.MetricPC1, records.MetricPC2)
 				if err != nil {
-					return nil, missing("no %q rows with a %q row of the same run, model and step in split %s", "pc2", "pc1", c.split)
+					return nil, missing("no %q rows with a %q row of the same run, model and step in split %s", records.MetricPC2, records.MetricPC1, c.split)
 				}
-				acc := t.Split("train").Values("accuracy")
+				acc := t.Split(records.SplitTrain).Values(records.MetricAccuracy)
 				_, models := distinctPairs(pairs)
 				label := func(p records.Pair) string {
 					if len(models) > 1 {
@@ -63,7 +63,9 @@ func plan21(t records.Table) ([]job, error) {
 						trs = append(trs, Trajectory{Label: l, Notes: []string{}})
 					}
 					note := ""
-					if a, ok := acc[records.Key{Run: p.Run, Model: p.Model, Split: "train", Step: p.Step}]; ok {
+					k := p.Key
+					k.Split = records.SplitTrain
+					if a, ok := acc[k]; ok {
 						note = fmt.Sprintf("%.0f", 100*a)
 					}
 					trs[i].X = append(trs[i].X, p.X)
@@ -126,17 +128,17 @@ var figures22 = problemFigures{
 func plan22(t records.Table) ([]job, error) {
 	var jobs []job
 	for _, run := range t.Runs() {
-		if !strings.HasPrefix(run, "gradnorm-") {
+		if !strings.HasPrefix(run, records.RunGradNormPrefix) {
 			continue
 		}
-		task := strings.TrimPrefix(run, "gradnorm-")
+		task := strings.TrimPrefix(run, records.RunGradNormPrefix)
 		jobs = append(jobs, job{
 			name:    "gradnorm-" + fileName(task),
 			caption: fmt.Sprintf("Training loss (top) and gradient norm (bottom, global L2 norm over all parameters) against iteration on %s, both on log scales.", task),
 			build: func() (*Figure, error) {
-				rows := t.Run(run).Split("train")
+				rows := t.Run(run).Split(records.SplitTrain)
 				var panels [2][]Series
-				for i, metric := range []string{"loss", "grad_norm"} {
+				for i, metric := range []string{records.MetricLoss, records.MetricGradNorm} {
 					m := rows.Metric(metric).Where(func(r records.Row) bool { return r.HasStep() })
 					if len(m) == 0 {
 						return nil, missing("run %s has no %q rows with a step in split train", run, metric)
@@ -161,8 +163,8 @@ func plan22(t records.Table) ([]job, error) {
 	}
 
 	// The minimal-ratio runs: every run with minimal_ratio rows.
-	pairs, pairErr := t.Join("minimal_ratio", "loss")
-	conv := t.Values("converged")
+	pairs, pairErr := t.Join(records.MetricMinimalRatio, records.MetricLoss)
+	conv := t.Values(records.MetricConverged)
 	var pts []RatioPoint
 	nconv := 0
 	for _, p := range pairs {
@@ -173,7 +175,7 @@ func plan22(t records.Table) ([]job, error) {
 		pts = append(pts, RatioPoint{Ratio: p.X, Loss: p.Y, Converged: c})
 	}
 	caption := fmt.Sprintf("Loss against minimal ratio (share of positive eigenvalues of the full Hessian) where the gradient-norm minimisation stopped, for %d runs; %d reached the gradient-norm tolerance (converged).", len(pts), nconv)
-	if tol, ok := last(t.Metric("eig_tolerance")); ok {
+	if tol, ok := last(t.Metric(records.MetricEigTolerance)); ok {
 		caption += fmt.Sprintf(" Eigenvalues above %.3g count as positive.", tol)
 	}
 	jobs = append(jobs, job{
@@ -181,7 +183,7 @@ func plan22(t records.Table) ([]job, error) {
 		caption: caption,
 		build: func() (*Figure, error) {
 			if pairErr != nil {
-				return nil, missing("no %q rows with a %q row of the same run, model, split and step", "loss", "minimal_ratio")
+				return nil, missing("no %q rows with a %q row of the same run, model, split and step", records.MetricLoss, records.MetricMinimalRatio)
 			}
 			return RatioChart(Axes{Title: fmt.Sprintf("loss against minimal ratio (%d runs)", len(pts)), X: "minimal ratio", Y: "loss"}, pts)
 		},

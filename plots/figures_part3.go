@@ -17,7 +17,7 @@ var figures31 = problemFigures{
 }
 
 func plan31(t records.Table) ([]job, error) {
-	runs := union(t.Metric("loss").Runs(), t.Metric("accuracy").Runs())
+	runs := union(t.Metric(records.MetricLoss).Runs(), t.Metric(records.MetricAccuracy).Runs())
 	if len(runs) == 0 {
 		return nil, missing(`no "loss" or "accuracy" rows`)
 	}
@@ -27,13 +27,13 @@ func plan31(t records.Table) ([]job, error) {
 			name:    "curves-" + fileName(run),
 			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) against epoch for %s; the training labels were drawn once and kept fixed, the test set keeps its true labels.", run),
 			build: func() (*Figure, error) {
-				rows := t.Run(run).Where(func(r records.Row) bool { return r.Split == "train" || r.Split == "test" })
+				rows := t.Run(run).Where(func(r records.Row) bool { return r.Split == records.SplitTrain || r.Split == records.SplitTest })
 				label := rowLabel(bySplit(nil, rows.Models()))
 				var panels []Panel
 				for _, c := range []struct {
 					metric, y string
 					log       bool
-				}{{"loss", "cross-entropy", true}, {"accuracy", "accuracy", false}} {
+				}{{records.MetricLoss, "cross-entropy", true}, {records.MetricAccuracy, "accuracy", false}} {
 					m := rows.Metric(c.metric)
 					if len(m) == 0 {
 						return nil, missing("run %s has no %q rows in split train or test", run, c.metric)
@@ -62,9 +62,9 @@ var figures32 = problemFigures{
 func plan32(t records.Table) ([]job, error) {
 	return []job{{
 		name:    "params",
-		caption: fmt.Sprintf("Train and test loss (left) and accuracy (right) of %d models against their number of parameters (log scale), all trained with the same budget.", len(t.Metric("params").Models())),
+		caption: fmt.Sprintf("Train and test loss (left) and accuracy (right) of %d models against their number of parameters (log scale), all trained with the same budget.", len(t.Metric(records.MetricParams).Models())),
 		build: func() (*Figure, error) {
-			return sweepChart(t, "params", "number of parameters", "train and test against the number of parameters", false)
+			return sweepChart(t, records.MetricParams, "number of parameters", "train and test against the number of parameters", false)
 		},
 	}}, nil
 }
@@ -96,8 +96,8 @@ func sweepChart(t records.Table, coord, xlabel, title string, extra bool) (*Figu
 		log       bool
 		splits    []string
 	}{
-		{"loss", "cross-entropy", true, []string{"train", "test"}},
-		{"accuracy", "accuracy", false, []string{"train", "test"}},
+		{records.MetricLoss, "cross-entropy", true, []string{records.SplitTrain, records.SplitTest}},
+		{records.MetricAccuracy, "accuracy", false, []string{records.SplitTrain, records.SplitTest}},
 	} {
 		p, err := panel(c.metric, c.y, c.log, c.splits...)
 		if err != nil {
@@ -106,7 +106,7 @@ func sweepChart(t records.Table, coord, xlabel, title string, extra bool) (*Figu
 		panels = append(panels, p)
 	}
 	if extra {
-		p, err := panel("sensitivity", "mean Frobenius norm of the Jacobian", false, "test")
+		p, err := panel(records.MetricSensitivity, "mean Frobenius norm of the Jacobian", false, records.SplitTest)
 		if err != nil {
 			return nil, err
 		}
@@ -114,7 +114,7 @@ func sweepChart(t records.Table, coord, xlabel, title string, extra bool) (*Figu
 		panels = append(panels, p)
 		var sharp []Series
 		for _, m := range rows.Metrics() {
-			eps, ok := strings.CutPrefix(m, "sharpness_")
+			eps, ok := strings.CutPrefix(m, records.MetricSharpnessPrefix)
 			if !ok {
 				continue
 			}
@@ -156,7 +156,7 @@ var figures33 = problemFigures{
 }
 
 func plan33(t records.Table) ([]job, error) {
-	alphaRuns := t.Metric("alpha").Runs()
+	alphaRuns := t.Metric(records.MetricAlpha).Runs()
 	if len(alphaRuns) == 0 {
 		alphaRuns = []string{"interp"}
 	}
@@ -167,16 +167,16 @@ func plan33(t records.Table) ([]job, error) {
 			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) along θ(α) = (1-α)·θ1 + α·θ2 between the two models of %s; α = 0 and α = 1 are the trained models.", run),
 			build: func() (*Figure, error) {
 				rows := t.Run(run)
-				if len(rows.Metric("alpha")) == 0 {
-					return nil, missing("no %q rows (interpolation runs)", "alpha")
+				if len(rows.Metric(records.MetricAlpha)) == 0 {
+					return nil, missing("no %q rows (interpolation runs)", records.MetricAlpha)
 				}
-				label := pairLabel(bySplit(nil, rows.Metric("alpha").Models()))
+				label := pairLabel(bySplit(nil, rows.Metric(records.MetricAlpha).Models()))
 				var panels []Panel
 				for _, c := range []struct {
 					metric, y string
 					log       bool
-				}{{"loss", "cross-entropy", true}, {"accuracy", "accuracy", false}} {
-					s, err := sweep(rows, "alpha", c.metric, label)
+				}{{records.MetricLoss, "cross-entropy", true}, {records.MetricAccuracy, "accuracy", false}} {
+					s, err := sweep(rows, records.MetricAlpha, c.metric, label)
 					if err != nil {
 						return nil, fmt.Errorf("run %s: %w", run, err)
 					}
@@ -190,7 +190,7 @@ func plan33(t records.Table) ([]job, error) {
 		name:    "sensitivity",
 		caption: "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness (ε as given) against the training batch size.",
 		build: func() (*Figure, error) {
-			return sweepChart(t, "batch_size", "batch size", "generalization, sensitivity and sharpness against batch size", true)
+			return sweepChart(t, records.MetricBatchSize, "batch size", "generalization, sensitivity and sharpness against batch size", true)
 		},
 	})
 	return jobs, nil
