@@ -7,7 +7,8 @@
 // epochs or against a swept variable) and RatioChart (minimal ratio against loss). A
 // Figure is saved as PNG and SVG side by side.
 //
-// On top of them, Draw reads a problem's records.csv (see package records) and writes
-// every figure of that problem; Figures lists them with their captions. The package
-// needs neither cgo nor TensorFlow.
+// On top of them, Draw reads a problem's records.csv (see package hw1/problems/records)
+// and writes every figure of that problem; Figures lists them with their captions, and
+// every problem of records.Problems has figures. The package imports problems/records
+// but never problems, and needs neither cgo nor TensorFlow.
 package plots
