@@ -29,7 +29,7 @@ print(json.dumps({
 `
 
 // TestPandasReadsRecords checks that pandas reads the format with its defaults: the
-// right columns, numbers as float64, empty cells as missing. It needs python3 with
+// right columns, numbers (seeds included) as float64, empty cells as missing. It needs python3 with
 // pandas and is skipped without them; TestFormat pins the same format in Go.
 func TestPandasReadsRecords(t *testing.T) {
 	if testing.Short() {
@@ -44,6 +44,9 @@ func TestPandasReadsRecords(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "records.csv")
 	rows := sample()
+	// pandas reads a seed column with empty cells as float64, exact below 2⁵³ (larger
+	// seeds need dtype={"seed": "UInt64"}, as docs/records.md says).
+	rows[1].Seed = SeedOf(1 << 52)
 	writeAll(t, path, rows)
 	out, err := exec.Command(py, "-c", pandasScript, path).Output()
 	if err != nil {
@@ -64,7 +67,7 @@ func TestPandasReadsRecords(t *testing.T) {
 			t.Errorf("column %d is %q, want %q", i, got.Columns[i], c)
 		}
 	}
-	for _, i := range []int{3, 4, 6} { // step, epoch, value
+	for _, i := range []int{3, 4, 5, 7} { // seed, step, epoch, value
 		if got.Dtypes[i] != "float64" {
 			t.Errorf("column %s has dtype %s, want float64", Columns[i], got.Dtypes[i])
 		}
@@ -95,8 +98,12 @@ func TestPandasReadsRecords(t *testing.T) {
 		if r.HasStep() {
 			step = float64(r.Step)
 		}
-		if str(c[0]) != r.Run || str(c[1]) != r.Model || str(c[2]) != r.Split || str(c[5]) != r.Metric ||
-			!same(num(c[3]), step) || !same(num(c[4]), r.Epoch) || !same(num(c[6]), r.Value) {
+		seed := math.NaN()
+		if v, ok := r.Seed.Get(); ok {
+			seed = float64(v)
+		}
+		if str(c[0]) != r.Run || str(c[1]) != r.Model || str(c[2]) != r.Split || str(c[6]) != r.Metric ||
+			!same(num(c[3]), seed) || !same(num(c[4]), step) || !same(num(c[5]), r.Epoch) || !same(num(c[7]), r.Value) {
 			t.Errorf("row %d: pandas read %v, want %+v", i, cellStrings(c), r)
 		}
 	}
