@@ -19,9 +19,10 @@ type Layer interface {
 	outShape(in []int) ([]int, error)
 	// paramShapes returns the shapes of the layer's parameters for an input shape.
 	paramShapes(in []int) []ParamShape
-	// build applies the layer, in its own scope s, to a batch x of per-example shape
-	// in, with the layer's parameter tensors w (kernel then bias).
-	build(b builder, s *op.Scope, x tf.Output, in []int, w []tf.Output) tf.Output
+	// build applies layer i of a spec to a batch x of per-example shape in, with the
+	// layer's parameter tensors w (kernel then bias), in a sub-scope of s that it opens
+	// (layerScope).
+	build(b builder, s *op.Scope, i int, x tf.Output, in []int, w []tf.Output) tf.Output
 	// fusion returns how the layer and the layer next after it are built as one, or
 	// nil when they are built one after the other.
 	fusion(next Layer) fused
@@ -33,9 +34,15 @@ type Layer interface {
 	initial(flat []float64, rng *rand.Rand, init Init, ps []ParamShape) []float64
 }
 
-// fused builds a layer together with the layer after it: s is the first layer's
-// scope and next the second's, w the first layer's parameters.
-type fused func(b builder, s, next *op.Scope, x tf.Output, w []tf.Output) tf.Output
+// fused builds layer i together with layer i+1, each in its own sub-scope of s; w are
+// layer i's parameters.
+type fused func(b builder, s *op.Scope, i int, x tf.Output, w []tf.Output) tf.Output
+
+// layerScope opens the sub-scope of layer l, the i-th of its spec, named like its
+// parameters ("conv2d_0").
+func layerScope(s *op.Scope, l Layer, i int) *op.Scope {
+	return s.SubScope(fmt.Sprintf("%s_%d", l.Kind(), i))
+}
 
 // ParamShape names one parameter tensor of a layer.
 type ParamShape struct {
@@ -122,7 +129,8 @@ func (d Dense) paramShapes(in []int) []ParamShape {
 }
 
 // build builds act(x·w + b).
-func (d Dense) build(b builder, s *op.Scope, x tf.Output, _ []int, w []tf.Output) tf.Output {
+func (d Dense) build(b builder, s *op.Scope, i int, x tf.Output, _ []int, w []tf.Output) tf.Output {
+	s = layerScope(s, d, i)
 	y := op.MatMul(s.SubScope("MatMul"), x, w[0])
 	return b.activate(s, b.addBias(s, y, w[1]), d.Activation)
 }
@@ -175,7 +183,8 @@ func (c Conv2D) conv(s *op.Scope, x, k tf.Output) tf.Output {
 }
 
 // build builds act(conv(x, w) + b).
-func (c Conv2D) build(b builder, s *op.Scope, x tf.Output, _ []int, w []tf.Output) tf.Output {
+func (c Conv2D) build(b builder, s *op.Scope, i int, x tf.Output, _ []int, w []tf.Output) tf.Output {
+	s = layerScope(s, c, i)
 	return b.activate(s, b.addBias(s, c.conv(s, x, w[0]), w[1]), c.Activation)
 }
 
@@ -190,9 +199,10 @@ func (c Conv2D) fusion(next Layer) fused {
 	if !ok {
 		return nil
 	}
-	return func(b builder, s, ps *op.Scope, x tf.Output, w []tf.Output) tf.Output {
-		y := p.pool(ps, c.conv(s, x, w[0]))
-		return b.activate(s, b.addBias(s, y, w[1]), c.Activation)
+	return func(b builder, s *op.Scope, i int, x tf.Output, w []tf.Output) tf.Output {
+		cs := layerScope(s, c, i)
+		y := p.pool(layerScope(s, p, i+1), c.conv(cs, x, w[0]))
+		return b.activate(cs, b.addBias(cs, y, w[1]), c.Activation)
 	}
 }
 
@@ -239,8 +249,8 @@ func (p MaxPool2D) pool(s *op.Scope, x tf.Output) tf.Output {
 	return op.MaxPool(s.SubScope("MaxPool"), x, []int64{1, int64(p.Size), int64(p.Size), 1}, []int64{1, int64(p.stride()), int64(p.stride()), 1}, p.Padding.orDefault())
 }
 
-func (p MaxPool2D) build(_ builder, s *op.Scope, x tf.Output, _ []int, _ []tf.Output) tf.Output {
-	return p.pool(s, x)
+func (p MaxPool2D) build(_ builder, s *op.Scope, i int, x tf.Output, _ []int, _ []tf.Output) tf.Output {
+	return p.pool(layerScope(s, p, i), x)
 }
 
 func (MaxPool2D) fusion(Layer) fused { return nil }
@@ -261,7 +271,8 @@ func (Flatten) outShape(in []int) ([]int, error) { return []int{prod(in)}, nil }
 
 func (Flatten) paramShapes([]int) []ParamShape { return nil }
 
-func (Flatten) build(_ builder, s *op.Scope, x tf.Output, in []int, _ []tf.Output) tf.Output {
+func (f Flatten) build(_ builder, s *op.Scope, i int, x tf.Output, in []int, _ []tf.Output) tf.Output {
+	s = layerScope(s, f, i)
 	return op.Reshape(s.SubScope("Reshape"), x, op.Const(s.SubScope("Const"), []int32{-1, int32(prod(in))}))
 }
 

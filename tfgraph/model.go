@@ -197,7 +197,7 @@ func (m *Model) build(train, test *Data) error {
 }
 
 // forward applies the layers to a batch x of shape [B, dim] with parameter tensors w,
-// each layer in its own sub-scope named like its parameters ("conv2d_0").
+// each layer in a sub-scope of s that it opens, named like its parameters.
 func (m *Model) forward(s *op.Scope, x tf.Output, w []tf.Output) tf.Output {
 	if len(m.spec.Input) > 1 {
 		shape := append([]int32{-1}, toInt32(m.spec.Input)...)
@@ -211,18 +211,16 @@ func (m *Model) forward(s *op.Scope, x tf.Output, w []tf.Output) tf.Output {
 	in := m.spec.Input
 	for i := 0; i < len(layers); i++ {
 		l := layers[i]
-		ls := s.SubScope(fmt.Sprintf("%s_%d", l.Kind(), i))
 		out, _ := l.outShape(in)
 		if i+1 < len(layers) {
 			if f := l.fusion(layers[i+1]); f != nil {
-				next := layers[i+1]
-				x = f(m.builder, ls, s.SubScope(fmt.Sprintf("%s_%d", next.Kind(), i+1)), x, ws[i])
-				in, _ = next.outShape(out)
+				x = f(m.builder, s, i, x, ws[i])
+				in, _ = layers[i+1].outShape(out)
 				i++
 				continue
 			}
 		}
-		x = l.build(m.builder, ls, x, in, ws[i])
+		x = l.build(m.builder, s, i, x, in, ws[i])
 		in = out
 	}
 	return x
