@@ -2,7 +2,6 @@ package tfgraph
 
 import (
 	"fmt"
-	"strings"
 
 	tf "github.com/wamuir/graft/tensorflow"
 )
@@ -31,73 +30,6 @@ func (d DType) String() string {
 	}
 	return "float32"
 }
-
-// OptimizerKind names an update rule.
-type OptimizerKind string
-
-// The optimizers, each a TensorFlow ResourceApply* kernel.
-const (
-	SGD      OptimizerKind = "sgd"
-	Momentum OptimizerKind = "momentum"
-	Adam     OptimizerKind = "adam"
-)
-
-// ParseOptimizer returns the OptimizerKind named s (case-insensitive).
-func ParseOptimizer(s string) (OptimizerKind, error) {
-	switch k := OptimizerKind(strings.ToLower(s)); k {
-	case SGD, Momentum, Adam:
-		return k, nil
-	}
-	return "", fmt.Errorf("tfgraph: unknown optimizer %q (want sgd, momentum or adam)", s)
-}
-
-// Optimizer configures the update rule. Zero fields take the defaults given.
-type Optimizer struct {
-	// Kind is the update rule; empty means SGD.
-	Kind OptimizerKind
-	// LearningRate is the initial step size; 0 means 0.01 for SGD and momentum and
-	// 0.001 for Adam. It can be changed between steps with Model.SetLearningRate.
-	LearningRate float64
-	// Momentum is the momentum coefficient; 0 means 0.9.
-	Momentum float64
-	// Beta1, Beta2 and Epsilon are Adam's constants; 0 means 0.9, 0.999 and 1e-7.
-	Beta1, Beta2, Epsilon float64
-}
-
-func (o Optimizer) withDefaults() Optimizer {
-	if o.Kind == "" {
-		o.Kind = SGD
-	}
-	if o.LearningRate == 0 {
-		o.LearningRate = 0.01
-		if o.Kind == Adam {
-			o.LearningRate = 0.001
-		}
-	}
-	if o.Momentum == 0 {
-		o.Momentum = 0.9
-	}
-	if o.Beta1 == 0 {
-		o.Beta1 = 0.9
-	}
-	if o.Beta2 == 0 {
-		o.Beta2 = 0.999
-	}
-	if o.Epsilon == 0 {
-		o.Epsilon = 1e-7
-	}
-	return o
-}
-
-// Init names a weight initialiser. Biases always start at zero.
-type Init string
-
-// The initialisers. Auto uses HeUniform for ReLU layers and GlorotUniform otherwise.
-const (
-	Auto          Init = ""
-	GlorotUniform Init = "glorot"
-	HeUniform     Init = "he"
-)
 
 // Config holds everything about a model that is not its architecture. The zero value
 // is a float32 model trained by SGD at 0.01 with seed 0, on TensorFlow's default device.

@@ -8,6 +8,7 @@ import (
 
 	tf "github.com/wamuir/graft/tensorflow"
 	"github.com/wamuir/graft/tensorflow/op"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -45,30 +46,16 @@ func (m *Model) FullGradient() (loss float64, grad []float64, err error) {
 		return 0, nil, err
 	}
 	sp := m.splits[Train]
-	grad = make([]float64, m.nparam)
-	err = m.chunks(sp.n, m.cfg.EvalChunk, func(idx *tf.Tensor) error {
-		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idx}, []tf.Output{sp.sumLoss, m.lazy.gradFlat}, nil)
-		if err != nil {
-			return err
-		}
-		loss += scalarOf(out[0])
-		g, err := toFloat64(out[1])
-		if err != nil {
-			return err
-		}
-		for i, v := range g {
-			grad[i] += v
-		}
-		return nil
-	})
+	sums, err := m.sumChunks(sp.n, m.cfg.EvalChunk, nil, sp.sumLoss, m.lazy.gradFlat)
 	if err != nil {
 		return 0, nil, fmt.Errorf("tfgraph: full gradient: %w", err)
 	}
 	n := float64(sp.n)
+	grad = sums[1]
 	for i := range grad {
 		grad[i] /= n
 	}
-	return loss / n, grad, nil
+	return sums[0][0] / n, grad, nil
 }
 
 // buildHVP adds the Hessian-vector product of the train split's summed chunk loss: the
@@ -120,24 +107,11 @@ func (m *Model) HVP(v []float64) ([]float64, error) {
 		return nil, fmt.Errorf("tfgraph: %w", err)
 	}
 	sp := m.splits[Train]
-	hv := make([]float64, m.nparam)
-	err = m.chunks(sp.n, m.cfg.EvalChunk, func(idx *tf.Tensor) error {
-		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idx, m.lazy.hvpV: vt}, []tf.Output{m.lazy.hvp}, nil)
-		if err != nil {
-			return err
-		}
-		part, err := toFloat64(out[0])
-		if err != nil {
-			return err
-		}
-		for i, x := range part {
-			hv[i] += x
-		}
-		return nil
-	})
+	sums, err := m.sumChunks(sp.n, m.cfg.EvalChunk, map[tf.Output]*tf.Tensor{m.lazy.hvpV: vt}, m.lazy.hvp)
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: HVP: %w", err)
 	}
+	hv := sums[0]
 	for i := range hv {
 		hv[i] /= float64(sp.n)
 	}
@@ -218,7 +192,7 @@ func (m *Model) TopEigenvalues(k, iters int, seed uint64) ([]float64, error) {
 	for i := range q {
 		q[i] = rng.NormFloat64()
 	}
-	scale(q, 1/norm(q))
+	floats.Scale(1/floats.Norm(q, 2), q)
 	var basis [][]float64
 	var alpha, beta []float64
 	for j := 0; j < iters; j++ {
@@ -227,21 +201,21 @@ func (m *Model) TopEigenvalues(k, iters int, seed uint64) ([]float64, error) {
 		if err != nil {
 			return nil, err
 		}
-		a := dot(w, q)
+		a := floats.Dot(w, q)
 		alpha = append(alpha, a)
 		// Full reorthogonalisation against every basis vector, twice for stability.
 		for pass := 0; pass < 2; pass++ {
 			for _, b := range basis {
-				axpy(-dot(w, b), b, w)
+				floats.AddScaled(w, -floats.Dot(w, b), b)
 			}
 		}
-		bn := norm(w)
+		bn := floats.Norm(w, 2)
 		if j == iters-1 || bn < 1e-10 {
 			break
 		}
 		beta = append(beta, bn)
 		q = append([]float64(nil), w...)
-		scale(q, 1/bn)
+		floats.Scale(1/bn, q)
 	}
 	t := mat.NewSymDense(len(alpha), nil)
 	for i, a := range alpha {
@@ -256,28 +230,6 @@ func (m *Model) TopEigenvalues(k, iters int, seed uint64) ([]float64, error) {
 	}
 	sort.Sort(sort.Reverse(sort.Float64Slice(ev)))
 	return ev[:min(k, len(ev))], nil
-}
-
-func dot(a, b []float64) float64 {
-	var s float64
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
-}
-
-func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
-
-func scale(a []float64, f float64) {
-	for i := range a {
-		a[i] *= f
-	}
-}
-
-func axpy(alpha float64, x, y []float64) {
-	for i := range x {
-		y[i] += alpha * x[i]
-	}
 }
 
 // buildJacobian adds, for the test split, the per-example Frobenius norm of the
@@ -325,17 +277,9 @@ func (m *Model) JacobianNorm(s Split, n int) (float64, error) {
 	if n <= 0 || n > sp.n {
 		n = sp.n
 	}
-	var sum float64
-	err := m.chunks(n, min(m.cfg.EvalChunk, 1024), func(idx *tf.Tensor) error {
-		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idx}, []tf.Output{m.lazy.jacobian}, nil)
-		if err != nil {
-			return err
-		}
-		sum += scalarOf(out[0])
-		return nil
-	})
+	sums, err := m.sumChunks(n, min(m.cfg.EvalChunk, 1024), nil, m.lazy.jacobian)
 	if err != nil {
 		return 0, fmt.Errorf("tfgraph: input Jacobian: %w", err)
 	}
-	return sum / float64(n), nil
+	return sums[0][0] / float64(n), nil
 }

@@ -5,7 +5,56 @@ import (
 	"math"
 
 	tf "github.com/wamuir/graft/tensorflow"
+	"github.com/wamuir/graft/tensorflow/op"
+	"gonum.org/v1/gonum/floats"
 )
+
+// buildTrain builds the training step on the indices placeholder: the batch loss,
+// accuracy and global gradient norm, and one op that applies the update.
+func (m *Model) buildTrain(s *op.Scope) error {
+	sp := m.splits[Train]
+	// The step's forward pass shares the train split's gather and model subgraph.
+	n := op.Cast(s.SubScope("Cast"), op.Size(s.SubScope("Size"), m.idx), m.dt)
+	m.loss = op.RealDiv(s.SubScope("loss"), sp.sumLoss, n)
+	if sp.correct != (tf.Output{}) {
+		m.acc = op.RealDiv(s.SubScope("accuracy"), sp.correct, n)
+	}
+	grads := op.Gradients(s.SubScope("grad"), []tf.Output{m.loss}, m.reads)
+	if err := s.Err(); err != nil {
+		return fmt.Errorf("tfgraph: gradients of %q: %w", m.spec.Name, err)
+	}
+	norms := make([]tf.Output, len(grads))
+	for i, g := range grads {
+		norms[i] = op.L2Loss(s.SubScope("norm"), g)
+	}
+	m.gnorm = op.Sqrt(s.SubScope("grad_norm"), op.Mul(s.SubScope("Mul"), op.AddN(s.SubScope("AddN"), norms), m.scalar(s, 2)))
+
+	us := s.SubScope("update")
+	step := op.ReadVariableOp(us.SubScope("ReadVariableOp"), m.stepVar.handle, m.dt)
+	next := op.AddV2(us.SubScope("AddV2"), step, m.scalar(us, 1))
+	rule, err := m.opt.rule()
+	if err != nil {
+		return err
+	}
+	ops := rule.updates(us, updateInputs{builder: m.builder, lr: m.lr, next: next, vars: m.paramVars, grads: grads, slot: m.slot})
+	ops = append(ops, op.AssignVariableOp(us.SubScope("step"), m.stepVar.handle, next))
+	m.trainOp = op.NoOp(s.SubScope("train").WithControlDependencies(ops...))
+
+	zs := s.SubScope("zero_slots")
+	var zeros []*tf.Operation
+	for _, v := range append(append([]variable{}, m.slotVars...), m.stepVar) {
+		zeros = append(zeros, op.AssignVariableOp(zs.SubScope("AssignVariableOp"), v.handle, op.Fill(zs.SubScope("Fill"), op.Const(zs.SubScope("Const"), toInt32(v.shape)), m.scalar(zs, 0))))
+	}
+	m.zeroSlotsOp = op.NoOp(zs.WithControlDependencies(zeros...))
+	return nil
+}
+
+// slot creates an optimizer slot variable shaped like v.
+func (m *Model) slot(v variable, name string) variable {
+	sv := m.newVar(m.root.SubScope("slots"), v.name+"/"+name, v.shape, m.dt)
+	m.slotVars = append(m.slotVars, sv)
+	return sv
+}
 
 // StepResult is what one training step measured on its batch, before the update.
 type StepResult struct {
@@ -54,20 +103,6 @@ func (m *Model) Step(idx []int32) (StepResult, error) {
 		return r, &DivergenceError{Step: m.steps, Loss: r.Loss}
 	}
 	return r, nil
-}
-
-func (m *Model) scalarTensor(v float64) (*tf.Tensor, error) {
-	var t *tf.Tensor
-	var err error
-	if m.dt == tf.Double {
-		t, err = tf.NewTensor(v)
-	} else {
-		t, err = tf.NewTensor(float32(v))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("tfgraph: %w", err)
-	}
-	return t, nil
 }
 
 // EpochResult summarises one pass over the training set.
@@ -125,46 +160,59 @@ func (m *Model) Evaluate(s Split) (loss, acc float64, err error) {
 	if sp.correct != (tf.Output{}) {
 		fetches = append(fetches, sp.correct)
 	}
-	var sumLoss, correct float64
-	err = m.chunks(sp.n, m.cfg.EvalChunk, func(idx *tf.Tensor) error {
-		out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.idx: idx}, fetches, nil)
-		if err != nil {
-			return err
-		}
-		sumLoss += scalarOf(out[0])
-		if len(out) > 1 {
-			correct += scalarOf(out[1])
-		}
-		return nil
-	})
+	sums, err := m.sumChunks(sp.n, m.cfg.EvalChunk, nil, fetches...)
 	if err != nil {
 		return 0, 0, fmt.Errorf("tfgraph: evaluating %s: %w", s, err)
 	}
 	acc = math.NaN()
 	if len(fetches) > 1 {
-		acc = correct / float64(sp.n)
+		acc = sums[1][0] / float64(sp.n)
 	}
-	return sumLoss / float64(sp.n), acc, nil
+	return sums[0][0] / float64(sp.n), acc, nil
 }
 
-// chunks calls fn with index tensors covering [0, n) in pieces of at most size.
-func (m *Model) chunks(n, size int, fn func(idx *tf.Tensor) error) error {
+// sumChunks runs fetches on the examples [0, n) of the split the fetches read, in
+// chunks of at most size examples fed to the indices placeholder with feeds added, and
+// returns the sum over the chunks of each fetch, element by element, as float64.
+func (m *Model) sumChunks(n, size int, feeds map[tf.Output]*tf.Tensor, fetches ...tf.Output) ([][]float64, error) {
+	if n <= 0 || size <= 0 {
+		return nil, fmt.Errorf("no examples in chunks of %d", size)
+	}
+	run := map[tf.Output]*tf.Tensor{}
+	for k, v := range feeds {
+		run[k] = v
+	}
+	sums := make([][]float64, len(fetches))
 	idx := make([]int32, min(size, n))
 	for lo := 0; lo < n; lo += size {
-		hi := min(lo+size, n)
-		part := idx[:hi-lo]
+		part := idx[:min(lo+size, n)-lo]
 		for i := range part {
 			part[i] = int32(lo + i)
 		}
 		t, err := tf.NewTensor(part)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := fn(t); err != nil {
-			return err
+		run[m.idx] = t
+		out, err := m.sess.Run(run, fetches, nil)
+		if err != nil {
+			return nil, err
+		}
+		for j, o := range out {
+			v, err := toFloat64(o)
+			if err != nil {
+				return nil, err
+			}
+			if sums[j] == nil {
+				sums[j] = make([]float64, len(v))
+			}
+			if len(v) != len(sums[j]) {
+				return nil, fmt.Errorf("fetch %d has %d values in one chunk and %d in another", j, len(v), len(sums[j]))
+			}
+			floats.Add(sums[j], v)
 		}
 	}
-	return nil
+	return sums, nil
 }
 
 // GetParams returns all parameters as one flat vector in Params order.
