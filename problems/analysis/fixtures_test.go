@@ -63,6 +63,22 @@ type fixtures struct {
 		BootLo              float64 `json:"boot_lo"`
 		BootHi              float64 `json:"boot_hi"`
 	}
+	Curve []struct {
+		Name      string
+		V         []float64
+		Tail      int
+		First     float64
+		Peak      float64
+		PeakIndex int     `json:"peak_index"`
+		TailMean  float64 `json:"tail_mean"`
+	}
+	Grid []struct {
+		Name   string
+		N      int
+		Lo, Hi float64
+		Extra  []float64
+		Grid   []float64
+	}
 	Diff []struct {
 		Name            string
 		X, Y            []float64
@@ -117,7 +133,7 @@ func TestFixturesComplete(t *testing.T) {
 		name string
 		n    int
 	}{{"pca", len(f.PCA)}, {"spectrum", len(f.Spectrum)}, {"sharpness", len(f.Sharpness)}, {"gradnorm", len(f.Gradnorm)},
-		{"rank", len(f.Rank)}, {"summary", len(f.Summary)}, {"diff", len(f.Diff)}} {
+		{"rank", len(f.Rank)}, {"curve", len(f.Curve)}, {"grid", len(f.Grid)}, {"summary", len(f.Summary)}, {"diff", len(f.Diff)}} {
 		if c.n == 0 {
 			t.Errorf("fixtures.json has no %s cases", c.name)
 		}

@@ -133,6 +133,18 @@ def diff_case(name, x, y, level):
             "boot_hi": boot.confidence_interval.high, "se": se}
 
 
+def curve_case(name, v, tail):
+    v = np.asarray(v, dtype=float)
+    return {"name": name, "v": v.tolist(), "tail": tail, "first": v[0], "peak": v.max(),
+            "peak_index": int(np.argmax(v)), "tail_mean": v[-max(tail, 1):].mean()}
+
+
+def grid_case(name, n, lo, hi, extra):
+    g = np.linspace(lo, hi, n)
+    on = [a for a in extra if lo <= a <= hi and not np.isclose(g, a, rtol=0, atol=1e-12).any()]
+    return {"name": name, "n": n, "lo": lo, "hi": hi, "extra": extra, "grid": np.sort(np.concatenate([g, on])).tolist()}
+
+
 rosen_x0 = [0.8, 0.7, 0.6, 0.5]
 out = {
     "generator": f"numpy {np.__version__}, scipy {scipy.__version__}",
@@ -165,6 +177,16 @@ out = {
         summary_case("normal n=5", rng.normal(2.0, 0.5, size=5), 0.95),
         summary_case("normal n=30", rng.normal(-1.0, 2.0, size=30), 0.95),
         summary_case("skewed n=20 at 90%", rng.exponential(1.0, size=20), 0.90),
+    ],
+    "curve": [
+        curve_case("rise and decay", np.concatenate([np.linspace(1, 5, 7), 5 * np.exp(-np.arange(1, 24) / 5)]), 3),
+        curve_case("tied peaks", [1.0, 3.0, 2.0, 3.0, 0.5], 1),
+        curve_case("short tail of all", [2.0, 1.0], 5),
+    ],
+    "grid": [
+        grid_case("alpha -1..2 by 61", 61, -1.0, 2.0, [0.0, 1.0]),
+        grid_case("alpha -1..2 by 50", 50, -1.0, 2.0, [0.0, 1.0]),
+        grid_case("outside extras", 5, 0.5, 0.9, [0.0, 1.0]),
     ],
     "diff": [
         diff_case("shifted n=8 and 10", rng.normal(1.0, 1.0, size=8), rng.normal(0.0, 0.5, size=10), 0.95),
