@@ -10,6 +10,8 @@
 // (Func, HessianFunc), which a problem implements over its model. Every function is
 // checked against numpy and scipy (testdata/gen_fixtures.py writes the fixtures).
 //
-// Errors are prefixed "analysis:"; an argument that breaks a documented precondition
-// (slices of different lengths, for instance) is an error too, never a panic.
+// Errors are prefixed "analysis:". Functions that return an error also use it for
+// arguments they cannot work with (an empty sample, a level outside (0, 1)); the plain
+// statistics return NaN where a quantity is undefined (the standard deviation of one
+// value, the rank correlation of a constant).
 package analysis

@@ -136,8 +136,8 @@ func NewSpectrum(h mat.Matrix) (Spectrum, error) {
 	return Spectrum{Eigenvalues: ev, Asymmetry: Asymmetry(h)}, nil
 }
 
-// Min returns the smallest eigenvalue.
+// Min returns the smallest eigenvalue of a spectrum from NewSpectrum (never empty).
 func (s Spectrum) Min() float64 { return s.Eigenvalues[0] }
 
-// Max returns the largest eigenvalue.
+// Max returns the largest eigenvalue of a spectrum from NewSpectrum (never empty).
 func (s Spectrum) Max() float64 { return s.Eigenvalues[len(s.Eigenvalues)-1] }

@@ -111,7 +111,8 @@ func (b Bootstrap) DiffReplicates(xs, ys []float64) []float64 {
 
 // Percentile returns the percentile interval of the replicates at level: their
 // (1-level)/2 and (1+level)/2 quantiles, linearly interpolated between order
-// statistics (gonum's stat.LinInterp). It sorts reps in place.
+// statistics (gonum's stat.LinInterp). It sorts reps in place; reps must not be
+// empty.
 func Percentile(reps []float64, level float64) Interval {
 	sort.Float64s(reps)
 	return Interval{stat.Quantile((1-level)/2, stat.LinInterp, reps, nil), stat.Quantile((1+level)/2, stat.LinInterp, reps, nil)}
