@@ -225,6 +225,21 @@ func checkpoint(m *tfgraph.Model, prefix string, epoch int, stopped bool) error 
 // checkpoint that exists but cannot be read is an error that names it: a resumed run
 // never silently starts over.
 func restore(m *tfgraph.Model, prefix string) (epoch int, stopped bool, err error) {
+	epoch, stopped, err = checkpointEpoch(prefix)
+	if err != nil || epoch == 0 {
+		return 0, false, err
+	}
+	if err := m.Restore(prefix); err != nil {
+		return 0, false, fmt.Errorf("problems: checkpoint %s is corrupt: %w", prefix, err)
+	}
+	return epoch, stopped, nil
+}
+
+// checkpointEpoch returns the number of epochs the checkpoint at prefix holds and
+// whether fitOptions.Until had stopped its training, from the .epoch file beside it:
+// 0 when there is none. A file that exists but cannot be read or parsed is an error
+// that names it.
+func checkpointEpoch(prefix string) (epoch int, stopped bool, err error) {
 	b, err := os.ReadFile(prefix + ".epoch")
 	if os.IsNotExist(err) {
 		return 0, false, nil
@@ -238,9 +253,6 @@ func restore(m *tfgraph.Model, prefix string) (epoch int, stopped bool, err erro
 	}
 	if len(fields) == 0 || len(fields) > 2 || err != nil || epoch < 1 || (len(fields) == 2 && fields[1] != "stopped") {
 		return 0, false, fmt.Errorf("problems: checkpoint %s.epoch is corrupt (%q)", prefix, strings.TrimSpace(string(b)))
-	}
-	if err := m.Restore(prefix); err != nil {
-		return 0, false, fmt.Errorf("problems: checkpoint %s is corrupt: %w", prefix, err)
 	}
 	return epoch, len(fields) == 2, nil
 }

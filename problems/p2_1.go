@@ -1,22 +1,20 @@
 package problems
 
 import (
-	"bufio"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 
+	"hw1/problems/analysis"
 	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
@@ -69,13 +67,6 @@ func init() {
 
 // model21 is the model name of 2-1's records.
 const model21 = "dnn"
-
-// snapshot is the state of one training at one recorded epoch.
-type snapshot struct {
-	Epoch     int
-	Loss, Acc float64 // on the whole training set
-	Params    []float32
-}
 
 // pcaView is one of the two PCAs of 2-1: the record split and the flat-vector range of
 // the parameters it covers.
@@ -178,7 +169,10 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 
 	var snaps []snapshot
 	if env.Resume {
-		done := checkpointEpoch(prefix)
+		done, _, err := checkpointEpoch(prefix)
+		if err != nil {
+			return nil, err
+		}
 		if snaps, err = readSnapshots(path, m.NumParams()); err != nil {
 			return nil, err
 		}
@@ -265,37 +259,21 @@ func project21(rec *Recorder, s *settings21, v pcaView, names []string, runs [][
 			k++
 		}
 	}
-	var pc stat.PC
-	if !pc.PrincipalComponents(x, nil) {
-		return 0, 0, fmt.Errorf("problems: 2-1: PCA of %s did not converge", v.split)
+	pca, err := analysis.FitPCA(x)
+	if err != nil {
+		return 0, 0, fmt.Errorf("problems: 2-1: PCA of %s: %w", v.split, err)
 	}
-	vars := pc.VarsTo(nil)
-	var vecs mat.Dense
-	pc.VectorsTo(&vecs)
-	var total float64
-	for _, u := range vars {
-		total += u
-	}
-	if total <= 0 || len(vars) < 2 {
-		return 0, 0, fmt.Errorf("problems: 2-1: the snapshots of %s do not vary", v.split)
-	}
-	e1, e2 = vars[0]/total, vars[1]/total
-	mean := make([]float64, d)
-	for i := 0; i < rows; i++ {
-		for j, u := range x.RawRowView(i) {
-			mean[j] += u / float64(rows)
-		}
+	ex := pca.Explained()
+	e1, e2 = ex[0], ex[1]
+	proj, err := pca.Project(x, 2)
+	if err != nil {
+		return 0, 0, fmt.Errorf("problems: 2-1: %w", err)
 	}
 	stepOf := stepOf21(s.Every)
 	k = 0
 	for ri, r := range runs {
 		for _, sn := range r {
-			var p1, p2 float64
-			for j, u := range x.RawRowView(k) {
-				c := u - mean[j]
-				p1 += c * vecs.At(j, 0)
-				p2 += c * vecs.At(j, 1)
-			}
+			p1, p2 := proj.At(k, 0), proj.At(k, 1)
 			k++
 			step, ep := stepOf(sn.Epoch), float64(sn.Epoch)
 			if err := rec.Add(names[ri], model21, v.split, step, ep, "pc1", p1); err != nil {
@@ -333,8 +311,8 @@ func summarize21(rec *Recorder, runs [][]snapshot) {
 	rec.Summary("runs", float64(len(runs)))
 	rec.Summary("snapshots_per_run", float64(minSnaps))
 	rec.Summary("final_train_accuracy/mean", stat.Mean(accs, nil))
-	rec.Summary("final_train_accuracy/min", minOf(accs))
-	rec.Summary("final_train_accuracy/max", maxOf(accs))
+	rec.Summary("final_train_accuracy/min", floats.Min(accs))
+	rec.Summary("final_train_accuracy/max", floats.Max(accs))
 	rec.Summary("travel/mean", stat.Mean(travel, nil))
 	rec.Summary("final_distance/mean", stat.Mean(spread, nil))
 	rec.Summary("initial_distance/mean", stat.Mean(start, nil))
@@ -357,186 +335,4 @@ func answer21(res RunResult) string {
 		b.WriteString("the runs travel further than the distance that finally separates them.")
 	}
 	return b.String()
-}
-
-// checkpointEpoch returns the number of epochs the checkpoint at prefix holds (the
-// first field of its .epoch file), or 0.
-func checkpointEpoch(prefix string) int {
-	b, err := os.ReadFile(prefix + ".epoch")
-	if err != nil {
-		return 0
-	}
-	fields := strings.Fields(string(b))
-	if len(fields) == 0 {
-		return 0
-	}
-	n, err := strconv.Atoi(fields[0])
-	if err != nil || n < 0 {
-		return 0
-	}
-	return n
-}
-
-// snapshotsUpTo returns the snapshots taken at or before epoch done, in epoch order.
-func snapshotsUpTo(snaps []snapshot, done int) []snapshot {
-	var out []snapshot
-	for _, sn := range snaps {
-		if sn.Epoch <= done {
-			out = append(out, sn)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Epoch < out[j].Epoch })
-	return out
-}
-
-// snapshotsCover reports whether snaps holds exactly the snapshots a training that
-// did done > 0 epochs has taken: epoch 0, every multiple of every up to done, and the
-// last epoch if done reached it. It is false for done = 0: that run starts over.
-func snapshotsCover(snaps []snapshot, done, every, epochs int) bool {
-	if done == 0 {
-		return false // nothing to keep: the run starts over
-	}
-	want := []int{0}
-	for e := every; e <= done; e += every {
-		want = append(want, e)
-	}
-	if done == epochs && epochs%every != 0 {
-		want = append(want, epochs)
-	}
-	if len(snaps) != len(want) {
-		return false
-	}
-	for i, sn := range snaps {
-		if sn.Epoch != want[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// The snapshot file is a sequence of records, each the epoch (int64), the training
-// loss and accuracy (float64) and the parameters (float32), little endian.
-
-func snapshotSize(n int) int { return 8 + 8 + 8 + 4*n }
-
-// readSnapshots reads the snapshots of one run; a missing file holds none and an
-// incomplete last record (a killed write) is ignored.
-func readSnapshots(path string, n int) ([]snapshot, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("problems: 2-1: %w", err)
-	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	buf := make([]byte, snapshotSize(n))
-	var out []snapshot
-	for {
-		if _, err := io.ReadFull(r, buf); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				return out, nil
-			}
-			return nil, fmt.Errorf("problems: 2-1: reading %s: %w", path, err)
-		}
-		sn := snapshot{
-			Epoch:  int(int64(binary.LittleEndian.Uint64(buf[0:]))),
-			Loss:   math.Float64frombits(binary.LittleEndian.Uint64(buf[8:])),
-			Acc:    math.Float64frombits(binary.LittleEndian.Uint64(buf[16:])),
-			Params: make([]float32, n),
-		}
-		for i := range sn.Params {
-			sn.Params[i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[24+4*i:]))
-		}
-		out = append(out, sn)
-	}
-}
-
-func encodeSnapshot(sn snapshot) []byte {
-	buf := make([]byte, snapshotSize(len(sn.Params)))
-	binary.LittleEndian.PutUint64(buf[0:], uint64(int64(sn.Epoch)))
-	binary.LittleEndian.PutUint64(buf[8:], math.Float64bits(sn.Loss))
-	binary.LittleEndian.PutUint64(buf[16:], math.Float64bits(sn.Acc))
-	for i, p := range sn.Params {
-		binary.LittleEndian.PutUint32(buf[24+4*i:], math.Float32bits(p))
-	}
-	return buf
-}
-
-// writeSnapshots replaces the snapshot file at path with snaps.
-func writeSnapshots(path string, snaps []snapshot) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("problems: 2-1: %w", err)
-	}
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("problems: 2-1: %w", err)
-	}
-	w := bufio.NewWriter(f)
-	for _, sn := range snaps {
-		w.Write(encodeSnapshot(sn))
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("problems: 2-1: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("problems: 2-1: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("problems: 2-1: %w", err)
-	}
-	return nil
-}
-
-// appendSnapshot adds one snapshot at the end of the file at path and syncs it.
-func appendSnapshot(path string, sn snapshot) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("problems: 2-1: %w", err)
-	}
-	if _, err := f.Write(encodeSnapshot(sn)); err != nil {
-		f.Close()
-		return fmt.Errorf("problems: 2-1: writing %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("problems: 2-1: %w", err)
-	}
-	return f.Close()
-}
-
-func dist32(a, b []float32) float64 {
-	var s float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		s += d * d
-	}
-	return math.Sqrt(s)
-}
-
-func minOf(xs []float64) float64 {
-	m := math.Inf(1)
-	for _, x := range xs {
-		m = math.Min(m, x)
-	}
-	return m
-}
-
-func maxOf(xs []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range xs {
-		m = math.Max(m, x)
-	}
-	return m
-}
-
-func joinInts(xs []int, sep string) string {
-	parts := make([]string, len(xs))
-	for i, x := range xs {
-		parts[i] = strconv.Itoa(x)
-	}
-	return strings.Join(parts, sep)
 }

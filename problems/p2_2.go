@@ -4,15 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 
 	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/optimize"
 	"gonum.org/v1/gonum/stat"
 
+	"hw1/problems/analysis"
 	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
@@ -163,44 +161,23 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 		return err
 	}
 	// Summaries from the rows just written: the same numbers the figure shows.
-	if err := rec.Flush(); err != nil {
+	series, err := readSeries(rec, env.Dir, run, spec.Name, "train", "loss", "grad_norm")
+	if err != nil {
 		return err
 	}
-	tab, err := records.Read(filepath.Join(env.Dir, records.RecordsFile))
-	if err != nil {
-		return fmt.Errorf("problems: 2-2: %w", err)
-	}
-	rows := tab.Run(run).Model(spec.Name).Split("train")
-	loss, gn := byStep(rows.Metric("loss")), byStep(rows.Metric("grad_norm"))
+	loss, gn := series[0], series[1]
 	if len(loss) == 0 || len(gn) != len(loss) {
 		return fmt.Errorf("problems: 2-2: %s has %d loss and %d gradient-norm rows", run, len(loss), len(gn))
 	}
-	tail := max(len(gn)/10, 1)
-	peak := 0
-	for i := range gn {
-		if gn[i] > gn[peak] {
-			peak = i
-		}
-	}
-	rec.Summary(run+"/iterations", float64(len(gn)))
-	rec.Summary(run+"/first_loss", loss[0])
-	rec.Summary(run+"/last_loss", stat.Mean(loss[len(loss)-tail:], nil))
-	rec.Summary(run+"/first_grad_norm", gn[0])
-	rec.Summary(run+"/peak_grad_norm", gn[peak])
-	rec.Summary(run+"/peak_iteration", float64(peak+1))
-	rec.Summary(run+"/last_grad_norm", stat.Mean(gn[len(gn)-tail:], nil))
+	lc, gc := analysis.SummarizeCurve(loss, len(loss)/10), analysis.SummarizeCurve(gn, len(gn)/10)
+	rec.Summary(run+"/iterations", float64(gc.Len))
+	rec.Summary(run+"/first_loss", lc.First)
+	rec.Summary(run+"/last_loss", lc.Tail)
+	rec.Summary(run+"/first_grad_norm", gc.First)
+	rec.Summary(run+"/peak_grad_norm", gc.Peak)
+	rec.Summary(run+"/peak_iteration", float64(gc.PeakIndex+1))
+	rec.Summary(run+"/last_grad_norm", gc.Tail)
 	return nil
-}
-
-// byStep returns the values of rows ordered by step.
-func byStep(rows records.Table) []float64 {
-	rows = slices.Clone(rows)
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Step < rows[j].Step })
-	out := make([]float64, len(rows))
-	for i, r := range rows {
-		out[i] = r.Value
-	}
-	return out
 }
 
 // minimalResult is what one minimal-ratio training measured at its end point.
@@ -260,8 +237,12 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 
 	done := map[string]minimalResult{}
 	if env.Resume {
-		if done, err = finishedMinimal(rec, env.Dir); err != nil {
+		units, err := finishedUnits(rec, env.Dir, model22, "seed-", metrics22)
+		if err != nil {
 			return err
+		}
+		for run, v := range units {
+			done[run] = minimalFrom(v)
 		}
 	}
 	// One float64 model with exact second derivatives serves every end point.
@@ -306,40 +287,8 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 	return nil
 }
 
-// finishedMinimal returns the minimal-ratio trainings whose rows are all present and
-// drops the rows of those that are incomplete (a run killed while writing them).
-func finishedMinimal(rec *Recorder, dir string) (map[string]minimalResult, error) {
-	if err := rec.Flush(); err != nil {
-		return nil, err
-	}
-	tab, err := records.Read(filepath.Join(dir, records.RecordsFile))
-	if err != nil {
-		return nil, fmt.Errorf("problems: 2-2: %w", err)
-	}
-	vals := map[string]map[string]float64{}
-	for _, r := range tab {
-		if r.Model == model22 && strings.HasPrefix(r.Run, "seed-") && !r.HasStep() {
-			if vals[r.Run] == nil {
-				vals[r.Run] = map[string]float64{}
-			}
-			vals[r.Run][r.Metric] = r.Value
-		}
-	}
-	out := map[string]minimalResult{}
-	for run, v := range vals {
-		if len(v) == len(metrics22) {
-			out[run] = minimalFrom(v)
-		}
-	}
-	err = rec.dropRows(func(r records.Row) bool {
-		_, ok := out[r.Run]
-		return r.Model == model22 && strings.HasPrefix(r.Run, "seed-") && !r.HasStep() && !ok
-	})
-	return out, err
-}
-
 // trainToCritical trains one network from seed: phase 1 minimises the loss with Adam,
-// phase 2 minimises ||∇L||² over the whole training set (see minimizeGradNorm) on an,
+// phase 2 minimises ||∇L||² over the whole training set (see analysis.MinimizeGradNorm) on an,
 // a float64 model of the same spec and data built with SecondOrder, which it leaves at
 // the end point. It returns the numbers of both phases.
 func trainToCritical(ctx context.Context, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
@@ -372,7 +321,7 @@ func trainToCritical(ctx context.Context, s *settings22, spec tfgraph.Spec, trai
 		return r, err
 	}
 	r.Phase1Loss, r.Phase1GradNorm = loss, floats.Norm(g, 2)
-	if theta, r.Steps, err = minimizeGradNorm(ctx, an, theta, s.Tol, s.Phase2Steps); err != nil {
+	if theta, r.Steps, err = analysis.MinimizeGradNorm(ctx, modelFunc{an}, theta, s.Tol, s.Phase2Steps); err != nil {
 		return r, err
 	}
 	if err := an.SetParams(theta); err != nil {
@@ -386,124 +335,6 @@ func trainToCritical(ctx context.Context, s *settings22, spec tfgraph.Spec, trai
 	return r, nil
 }
 
-// gradNormObjective is f(θ) = ||∇L(θ)||² with ∇f(θ) = 2·H(θ)·∇L(θ), both over the whole
-// training set, for gonum's optimizers. The gradient of f differentiates through ∇L
-// (an exact Hessian-vector product), so minimising f does not minimise L. It caches
-// ∇L at the last θ it was asked about, since Func and Grad are usually called at the
-// same point.
-type gradNormObjective struct {
-	ctx  context.Context
-	m    *tfgraph.Model
-	x, g []float64
-	err  error
-}
-
-func (o *gradNormObjective) at(x []float64) bool {
-	if o.err != nil {
-		return false
-	}
-	if o.x != nil && floats.Equal(o.x, x) {
-		return true
-	}
-	if err := o.m.SetParams(x); err != nil {
-		o.err = err
-		return false
-	}
-	_, g, err := o.m.FullGradient()
-	if err != nil {
-		o.err = err
-		return false
-	}
-	o.x, o.g = append(o.x[:0], x...), g
-	return true
-}
-
-func (o *gradNormObjective) problem() optimize.Problem {
-	return optimize.Problem{
-		Func: func(x []float64) float64 {
-			if !o.at(x) {
-				return math.NaN()
-			}
-			return floats.Dot(o.g, o.g)
-		},
-		Grad: func(grad, x []float64) {
-			if !o.at(x) {
-				floats.Scale(math.NaN(), grad)
-				return
-			}
-			hg, err := o.m.HVP(o.g)
-			if err != nil {
-				o.err = err
-				floats.Scale(math.NaN(), grad)
-				return
-			}
-			for i := range grad {
-				grad[i] = 2 * hg[i]
-			}
-		},
-		Status: func() (optimize.Status, error) {
-			if o.err != nil {
-				return optimize.Failure, o.err
-			}
-			if err := o.ctx.Err(); err != nil {
-				return optimize.Failure, err
-			}
-			return optimize.NotTerminated, nil
-		},
-	}
-}
-
-// belowTol stops an optimization of ||∇L||² once ||∇L|| < tol.
-type belowTol struct{ f float64 }
-
-func (belowTol) Init(int) {}
-
-func (c belowTol) Converged(loc *optimize.Location) optimize.Status {
-	if loc.F < c.f {
-		return optimize.FunctionThreshold
-	}
-	return optimize.NotTerminated
-}
-
-// minimizeGradNorm minimises ||∇L||² from theta with L-BFGS until ||∇L|| < tol or
-// budget iterations, restarting L-BFGS from the best point when its line search gives
-// up, and returns the best point and the iterations used.
-func minimizeGradNorm(ctx context.Context, m *tfgraph.Model, theta []float64, tol float64, budget int) ([]float64, int, error) {
-	obj := &gradNormObjective{ctx: ctx, m: m}
-	best := slices.Clone(theta)
-	bestF := math.Inf(1)
-	if obj.at(best) {
-		bestF = floats.Dot(obj.g, obj.g)
-	}
-	steps := 0
-	for steps < budget && bestF >= tol*tol {
-		res, err := optimize.Minimize(obj.problem(), best, &optimize.Settings{
-			Converger:       belowTol{tol * tol},
-			MajorIterations: budget - steps,
-		}, &optimize.LBFGS{})
-		if obj.err != nil {
-			return nil, steps, obj.err
-		}
-		if ctx.Err() != nil {
-			return nil, steps, ctx.Err()
-		}
-		if res == nil {
-			return nil, steps, fmt.Errorf("minimising the gradient norm: %w", err)
-		}
-		steps += res.Stats.MajorIterations
-		improved := res.Location.F < bestF
-		if improved {
-			best, bestF = slices.Clone(res.Location.X), res.Location.F
-		}
-		// No progress, or a stationary point of ||∇L||² that is not one of L: a
-		// restart would start from the same place.
-		if !improved || res.Stats.MajorIterations == 0 || res.Status == optimize.GradientThreshold {
-			break
-		}
-	}
-	return best, steps, obj.err
-}
-
 // hessianSpectrum computes the full Hessian of the training loss at the model's
 // parameters, its asymmetry and its eigenvalues (symmetric solver), and the minimal
 // ratio: the share of eigenvalues above tol.
@@ -512,20 +343,13 @@ func hessianSpectrum(m *tfgraph.Model, tol float64, r *minimalResult) error {
 	if err != nil {
 		return err
 	}
-	r.Asymmetry = tfgraph.Asymmetry(h)
-	ev, err := tfgraph.Eigenvalues(tfgraph.Symmetric(h))
+	sp, err := analysis.NewSpectrum(h)
 	if err != nil {
 		return err
 	}
-	r.MinEig, r.MaxEig = ev[0], ev[len(ev)-1]
+	r.Asymmetry, r.MinEig, r.MaxEig = sp.Asymmetry, sp.Min(), sp.Max()
 	r.EigTol = tol
-	pos := 0
-	for _, v := range ev {
-		if v > r.EigTol {
-			pos++
-		}
-	}
-	r.Ratio = float64(pos) / float64(len(ev))
+	r.Ratio = analysis.MinimalRatio(sp.Eigenvalues, tol)
 	return nil
 }
 
@@ -554,11 +378,11 @@ func summarize22(rec *Recorder, s *settings22, rs []minimalResult) {
 	rec.Summary("tol", s.Tol)
 	rec.Summary("eig_tolerance", s.EigTol)
 	rec.Summary("converged_share", float64(conv)/n)
-	rec.Summary("minimal_ratio/min", minOf(ratios))
-	rec.Summary("minimal_ratio/max", maxOf(ratios))
+	rec.Summary("minimal_ratio/min", floats.Min(ratios))
+	rec.Summary("minimal_ratio/max", floats.Max(ratios))
 	rec.Summary("minimal_ratio/mean", stat.Mean(ratios, nil))
-	rec.Summary("loss/min", minOf(losses))
-	rec.Summary("loss/max", maxOf(losses))
+	rec.Summary("loss/min", floats.Min(losses))
+	rec.Summary("loss/max", floats.Max(losses))
 	sort.Float64s(reductions)
 	rec.Summary("grad_norm_reduction/median", stat.Quantile(0.5, stat.Empirical, reductions, nil))
 	rec.Summary("grad_norm_reduction/min", reductions[0])
@@ -571,39 +395,4 @@ func summarize22(rec *Recorder, s *settings22, rs []minimalResult) {
 	if conv > 2 {
 		rec.Summary("corr_ratio_log10_loss", stat.Correlation(convRatios, convLogLoss, nil))
 	}
-}
-
-// answer22 reports what the gradient norm did and what the Hessian looks like where
-// the gradient vanishes, from the measured summary.
-func answer22(res RunResult) string {
-	sum := res.Manifest.Summary
-	var b strings.Builder
-	var runs []string
-	for k := range sum {
-		if strings.HasPrefix(k, "gradnorm-") && strings.HasSuffix(k, "/iterations") {
-			runs = append(runs, strings.TrimSuffix(k, "/iterations"))
-		}
-	}
-	sort.Strings(runs)
-	for _, r := range runs {
-		fmt.Fprintf(&b, "%s: over %d iterations the loss goes from %.3g to %.3g; the gradient norm starts at %.3g, peaks at %.3g (iteration %d) and ends near %.3g. ",
-			strings.TrimPrefix(r, "gradnorm-"), int(sum[r+"/iterations"]), sum[r+"/first_loss"], sum[r+"/last_loss"],
-			sum[r+"/first_grad_norm"], sum[r+"/peak_grad_norm"], int(sum[r+"/peak_iteration"]), sum[r+"/last_grad_norm"])
-	}
-	n := sum["trainings"]
-	fmt.Fprintf(&b, "Almost zero gradient: of %d networks (%d parameters) trained on the loss and then on ||grad L||^2, %.0f%% reached ||grad L|| < %.0e (median reduction of the gradient norm by phase 2: %.3g times). ",
-		int(n), int(sum["params"]), 100*sum["converged_share"], sum["tol"], sum["grad_norm_reduction/median"])
-	fmt.Fprintf(&b, "There the minimal ratio (share of the full Hessian's eigenvalues above %.0e) lies between %.3f and %.3f (mean %.3f) and the loss between %.3g and %.3g. ",
-		sum["eig_tolerance"], sum["minimal_ratio/min"], sum["minimal_ratio/max"], sum["minimal_ratio/mean"], sum["loss/min"], sum["loss/max"])
-	if sh, ok := sum["saddle_share_of_converged"]; ok {
-		fmt.Fprintf(&b, "%.0f%% of the converged points have an eigenvalue below minus that tolerance, so by this criterion they are saddle points rather than minima; their most negative eigenvalue is small, a median %.2g (at most %.2g) of the largest one. ",
-			100*sh, sum["negative_curvature_relative/median"], sum["negative_curvature_relative/max"])
-	}
-	if sum["minimal_ratio/max"] < 1 {
-		fmt.Fprintf(&b, "No point has all its eigenvalues above the tolerance: at most %.0f%% of the directions have a clearly positive curvature, the others are flat or negative. ", 100*sum["minimal_ratio/max"])
-	}
-	if c, ok := sum["corr_ratio_log10_loss"]; ok {
-		fmt.Fprintf(&b, "Correlation between minimal ratio and log10 loss over the converged points: %.2f.", c)
-	}
-	return b.String()
 }

@@ -3,6 +3,8 @@ package problems
 import (
 	"math"
 	"testing"
+
+	"hw1/problems/analysis"
 )
 
 // TestProblem32ParamSweep checks the sweep on the quick profile: at least ten models
@@ -40,7 +42,7 @@ func TestProblem32ParamSweep(t *testing.T) {
 	for _, p := range pts {
 		params, acc = append(params, p.params), append(acc, p.trainAcc)
 	}
-	if rho := rankCorrelation(params, acc); rho < 0.8 {
+	if rho := analysis.Spearman(params, acc); rho < 0.8 {
 		t.Errorf("rank correlation of training accuracy with parameter count %.2f, want >= 0.8", rho)
 	}
 	small, large := pts[0], pts[len(pts)-1]

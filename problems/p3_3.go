@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"hw1/problems/analysis"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
@@ -210,7 +211,7 @@ func run33(ctx context.Context, env *Env, rec *Recorder) error {
 		return err
 	}
 	defer eval.Close()
-	alphas := alphaGrid(s.Alphas, s.AlphaMin, s.AlphaMax)
+	alphas := analysis.Grid(s.Alphas, s.AlphaMin, s.AlphaMax, 0, 1)
 	rec.Summary("alphas", float64(len(alphas)))
 	for _, p := range pairs {
 		t1, err := trainOne(p.a, nil)
@@ -300,61 +301,19 @@ func measure33(env *Env, rec *Recorder, s *settings33, m *tfgraph.Model, t *trai
 	return rec.Flush()
 }
 
-// sharpness returns Keskar et al.'s sharpness of the training loss L at the model's
-// parameters θ: the largest (L(θ+y) - L(θ)) / (1 + L(θ)) · 100 over the box
-// |y_i| <= eps·(|θ_i|+1), found by projected gradient ascent from y = 0. Each of the
-// iters steps moves every coordinate by step times its box half-width in the
-// direction of the sign of the full-batch gradient at θ+y (steepest ascent for the
-// box's scaled ∞-norm) and clips y back into the box; the largest loss met on the way
-// counts. The model's parameters are restored exactly afterwards.
+// sharpness returns Keskar et al.'s sharpness of the training loss at the model's
+// parameters for box size eps (see analysis.Sharpness: iters projected gradient ascent
+// steps of step times the box half-width) and restores the parameters exactly.
 func sharpness(m *tfgraph.Model, eps float64, iters int, step float64) (float64, error) {
 	theta, err := m.GetParams()
 	if err != nil {
 		return 0, err
 	}
-	box := make([]float64, len(theta))
-	for i, v := range theta {
-		box[i] = eps * (math.Abs(v) + 1)
-	}
-	y := make([]float64, len(theta))
-	p := make([]float64, len(theta))
-	l0, best := math.NaN(), math.Inf(-1)
-	for k := 0; k <= iters; k++ {
-		for i := range p {
-			p[i] = theta[i] + y[i]
-		}
-		if err := m.SetParams(p); err != nil {
-			return 0, err
-		}
-		var l float64
-		var g []float64
-		if k < iters {
-			l, g, err = m.FullGradient()
-		} else {
-			l, _, err = m.Evaluate(tfgraph.Train)
-		}
-		if err != nil {
-			return 0, err
-		}
-		if k == 0 {
-			l0 = l
-		}
-		best = math.Max(best, l)
-		for i := range g {
-			var dir float64
-			switch {
-			case g[i] > 0:
-				dir = 1
-			case g[i] < 0:
-				dir = -1
-			}
-			y[i] = math.Max(-box[i], math.Min(box[i], y[i]+step*box[i]*dir))
-		}
-	}
-	if err := m.SetParams(theta); err != nil {
+	sh, err := analysis.Sharpness(modelFunc{m}, theta, analysis.SharpnessOptions{Eps: eps, Iters: iters, Step: step})
+	if err != nil {
 		return 0, err
 	}
-	return (best - l0) / (1 + l0) * 100, nil
+	return sh, m.SetParams(theta)
 }
 
 // epsName formats ε for a metric name: 1e-3 is "1e-3", 5e-4 is "5e-4".
@@ -370,22 +329,6 @@ func epsName(eps float64) string {
 		return mant
 	}
 	return mant + "e" + sign + exp
-}
-
-// alphaGrid returns n evenly spaced values from lo to hi, plus 0 and 1 when they lie
-// in [lo, hi] and fall between grid points, sorted.
-func alphaGrid(n int, lo, hi float64) []float64 {
-	var out []float64
-	for i := 0; i < n; i++ {
-		out = append(out, lo+(hi-lo)*float64(i)/float64(n-1))
-	}
-	for _, a := range []float64{0, 1} {
-		if a >= lo && a <= hi && !slices.Contains(out, a) {
-			out = append(out, a)
-		}
-	}
-	sort.Float64s(out)
-	return out
 }
 
 // interpolate33 evaluates θ(α) = (1-α)θ1 + αθ2 on the whole training and test sets for
@@ -444,147 +387,4 @@ func interpolate33(ctx context.Context, env *Env, rec *Recorder, eval *tfgraph.M
 		rec.Summary(key+"test_accuracy", t.testAcc)
 	}
 	return rec.Flush()
-}
-
-// point33 is one model of the batch-size sweep as the answer reads it.
-type point33 struct {
-	name                                   string
-	batch                                  float64
-	trainLoss, trainAcc, testLoss, testAcc float64
-	sensitivity                            float64
-	sharp                                  map[string]float64 // by ε as in the metric name
-}
-
-// sweep33 returns the models of the batch-size sweep of a 3-3 summary, by batch size.
-func sweep33(sum map[string]float64) []point33 {
-	var pts []point33
-	for k, v := range sum {
-		name, ok := strings.CutSuffix(k, "/batch_size")
-		if !ok {
-			continue
-		}
-		p := point33{name: name, batch: v, trainAcc: sum[name+"/train_accuracy"], testAcc: sum[name+"/test_accuracy"],
-			trainLoss: sum[name+"/train_loss"], testLoss: sum[name+"/test_loss"], sensitivity: sum[name+"/sensitivity"], sharp: map[string]float64{}}
-		for k2, v2 := range sum {
-			if m, ok := strings.CutPrefix(k2, name+"/sharpness_"); ok {
-				p.sharp[m] = v2
-			}
-		}
-		pts = append(pts, p)
-	}
-	sort.Slice(pts, func(i, j int) bool { return pts[i].batch < pts[j].batch })
-	return pts
-}
-
-// rankCorrelation returns Spearman's rank correlation of xs and ys (ties share ranks).
-func rankCorrelation(xs, ys []float64) float64 {
-	rx, ry := ranks(xs), ranks(ys)
-	n := float64(len(xs))
-	m := (n - 1) / 2
-	var sxy, sxx, syy float64
-	for i := range rx {
-		dx, dy := rx[i]-m, ry[i]-m
-		sxy += dx * dy
-		sxx += dx * dx
-		syy += dy * dy
-	}
-	if sxx == 0 || syy == 0 {
-		return math.NaN()
-	}
-	return sxy / math.Sqrt(sxx*syy)
-}
-
-func ranks(v []float64) []float64 {
-	r := make([]float64, len(v))
-	for i := range v {
-		for j := range v {
-			switch {
-			case v[j] < v[i]:
-				r[i]++
-			case v[j] == v[i] && j != i:
-				r[i] += 0.5
-			}
-		}
-	}
-	return r
-}
-
-// trend describes the sign of a rank correlation in words.
-func trend(rho float64) string {
-	switch {
-	case math.IsNaN(rho):
-		return "is constant"
-	case rho >= 0.9:
-		return "rises steadily"
-	case rho >= 0.5:
-		return "tends to rise"
-	case rho <= -0.9:
-		return "falls steadily"
-	case rho <= -0.5:
-		return "tends to fall"
-	}
-	return "shows no clear trend"
-}
-
-// answer33 reports the interpolation profiles and how test accuracy, sensitivity and
-// sharpness moved with the batch size, from the measured numbers.
-func answer33(res RunResult) string {
-	sum := res.Manifest.Summary
-	var b strings.Builder
-	for _, run := range []string{run33InterpBatch, run33InterpLR} {
-		mid, ok := sum[run+"/alpha0.5/train_loss"]
-		if !ok {
-			continue
-		}
-		l1, l2 := sum[run+"/theta1/train_loss"], sum[run+"/theta2/train_loss"]
-		fmt.Fprintf(&b, "%s: the training loss is %.3g at θ1 and %.3g at θ2 (α = 0 and 1 reproduce them: %.3g and %.3g) and %.3g halfway",
-			run, l1, l2, sum[run+"/alpha0/train_loss"], sum[run+"/alpha1/train_loss"], mid)
-		if mid > math.Max(l1, l2) {
-			b.WriteString(", a barrier between the two minima")
-		} else {
-			b.WriteString(", no barrier between them")
-		}
-		fmt.Fprintf(&b, "; test accuracy %.1f%% at θ1 and %.1f%% at θ2. ", 100*sum[run+"/theta1/test_accuracy"], 100*sum[run+"/theta2/test_accuracy"])
-	}
-	pts := sweep33(sum)
-	if len(pts) < 2 {
-		return b.String()
-	}
-	var bs, acc, sens []float64
-	var rows []string
-	for _, p := range pts {
-		bs = append(bs, p.batch)
-		acc = append(acc, p.testAcc)
-		sens = append(sens, p.sensitivity)
-		rows = append(rows, fmt.Sprintf("batch %d: test accuracy %.1f%%, sensitivity %.3g, sharpness %s", int(p.batch), 100*p.testAcc, p.sensitivity, sharpText(p.sharp)))
-	}
-	fmt.Fprintf(&b, "Across batch sizes %d to %d (same number of epochs), test accuracy %s (rank correlation %.2f) and sensitivity %s (%.2f)",
-		int(bs[0]), int(bs[len(bs)-1]), trend(rankCorrelation(bs, acc)), rankCorrelation(bs, acc), trend(rankCorrelation(bs, sens)), rankCorrelation(bs, sens))
-	for _, e := range sortedKeys(pts[0].sharp) {
-		var sh []float64
-		for _, p := range pts {
-			sh = append(sh, p.sharp[e])
-		}
-		rho := rankCorrelation(bs, sh)
-		fmt.Fprintf(&b, "; sharpness at ε = %s %s (%.2f)", e, trend(rho), rho)
-	}
-	fmt.Fprintf(&b, ". %s.", strings.Join(rows, "; "))
-	return b.String()
-}
-
-func sharpText(m map[string]float64) string {
-	var parts []string
-	for _, k := range sortedKeys(m) {
-		parts = append(parts, fmt.Sprintf("%.3g (ε = %s)", m[k], k))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

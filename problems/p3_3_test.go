@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
+
+	"hw1/problems/analysis"
 )
 
 // TestProblem33Flatness runs 3-3's quick profile and checks the outcomes the problem
@@ -96,7 +98,7 @@ func TestEpsName(t *testing.T) {
 
 func TestAlphaGridHoldsEndpoints(t *testing.T) {
 	for _, n := range []int{51, 61, 2, 7} {
-		g := alphaGrid(n, -1, 2)
+		g := analysis.Grid(n, -1, 2, 0, 1)
 		var has0, has1 bool
 		for i, a := range g {
 			has0, has1 = has0 || a == 0, has1 || a == 1
