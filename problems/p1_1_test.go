@@ -69,8 +69,8 @@ func TestProblem11DeepFitsSmoothFunction(t *testing.T) {
 	var counts []float64
 	best := math.Inf(1)
 	for _, d := range []string{"depth-1", "depth-2", "depth-4", "depth-7"} {
-		counts = append(counts, sum[d+"/params"])
-		best = math.Min(best, sum["sinc/"+d+"/final_loss"])
+		counts = append(counts, summaryValue(t, sum, d+"/params"))
+		best = math.Min(best, summaryValue(t, sum, "sinc/"+d+"/final_loss"))
 		if n := len(tab.Run("sinc").Model(d).Split("grid").Metric("y")); n != 1000 {
 			t.Errorf("%s: %d grid predictions, want 1000", d, n)
 		}

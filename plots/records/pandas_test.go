@@ -3,6 +3,7 @@ package records
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -28,19 +29,32 @@ print(json.dumps({
 }))
 `
 
+// pandasPython returns a python3 that imports pandas: the virtual environment that
+// scripts/install-test-deps.sh makes where the system's Python has no pandas, else
+// python3 on the PATH; "" when neither has pandas.
+func pandasPython() string {
+	candidates := []string{filepath.Join("..", "..", ".deps", "pyenv", "bin", "python3")}
+	if py, err := exec.LookPath("python3"); err == nil {
+		candidates = append(candidates, py)
+	}
+	for _, py := range candidates {
+		if exec.Command(py, "-c", "import pandas").Run() == nil {
+			return py
+		}
+	}
+	return ""
+}
+
 // TestPandasReadsRecords checks that pandas reads the format with its defaults: the
 // right columns, numbers as float64, empty cells as missing. It needs python3 with
-// pandas and is skipped without them; TestFormat pins the same format in Go.
+// pandas (make test-deps), and is skipped without them unless CI=true; TestFormat pins the same format in Go.
 func TestPandasReadsRecords(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starting pandas takes seconds")
 	}
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found")
-	}
-	if err := exec.Command(py, "-c", "import pandas").Run(); err != nil {
-		t.Skip("pandas not installed")
+	py := pandasPython()
+	if py == "" {
+		missingDependency(t, "python3 with pandas")
 	}
 	path := filepath.Join(t.TempDir(), "records.csv")
 	rows := sample()
@@ -111,4 +125,14 @@ func cellStrings(cells []*string) []string {
 		}
 	}
 	return out
+}
+
+// missingDependency skips t for want of what, except under CI=true, where every test
+// dependency must be installed (make test-deps) and a missing one fails the test.
+func missingDependency(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing; CI=true requires it (make test-deps installs it)", what)
+	}
+	t.Skipf("%s is missing (make test-deps installs it)", what)
 }
