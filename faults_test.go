@@ -75,6 +75,15 @@ func plotNamesWhatIsMissing(t *testing.T, out string, code int) {
 	}
 }
 
+// longTest skips a test that trains for tens of seconds when -short asks for the fast
+// tier; make test runs it.
+func longTest(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("trains for tens of seconds; run without -short (make test)")
+	}
+}
+
 // faultWait is the deadline of every wait on the binary: generous, because other
 // processes may load the machine.
 const faultWait = 5 * time.Minute
@@ -110,6 +119,7 @@ func waitFor(pattern string, timeout time.Duration) bool {
 }
 
 func TestFaultKilledMidRun(t *testing.T) {
+	longTest(t)
 	rng := rand.New(rand.NewPCG(faultSeed(t), 1))
 	for i, phase := range []string{"training", "record writing"} {
 		t.Run(phase, func(t *testing.T) {
@@ -156,6 +166,7 @@ func TestFaultKilledMidRun(t *testing.T) {
 }
 
 func TestFaultCorruptCheckpoint(t *testing.T) {
+	longTest(t)
 	dir := t.TempDir()
 	cmd, _ := startRun(t, append(quick11(1500), "--out", dir)...)
 	if !waitFor(filepath.Join(dir, "1-1", "checkpoints", "*", "ckpt.epoch"), faultWait) {
@@ -194,6 +205,7 @@ func TestFaultDivergence(t *testing.T) {
 }
 
 func TestFaultTwoRunsOneFolder(t *testing.T) {
+	longTest(t)
 	dir := t.TempDir()
 	a, abuf := startRun(t, append(quick11(400), "--out", dir)...)
 	if !waitFor(filepath.Join(dir, "1-1", ".lock"), faultWait) {
@@ -273,6 +285,7 @@ var tinyAll = []string{
 }
 
 func TestFaultDivergenceInAll(t *testing.T) {
+	longTest(t)
 	dir := t.TempDir()
 	args := []string{"all", "--quiet", "--out", dir, "--set", "1-1.optimizer=sgd", "--set", "1-1.lr=1000", "--set", "1-1.functions=sinc"}
 	for _, kv := range tinyAll {

@@ -119,6 +119,7 @@ func finalLosses(t *testing.T, dir string) map[string]float64 {
 }
 
 func TestInterruptAndResumeReachSameResult(t *testing.T) {
+	longTest(t)
 	args := []string{"run", "1-1", "--quiet", "--threads", "1", "--set", "functions=sinc", "--set", "depths=1,4", "--set", "epochs=1500"}
 	ref := t.TempDir()
 	if out, code := hw1(t, append(args, "--out", ref)...); code != 0 {

@@ -64,6 +64,7 @@ func repeat(w, n int) []int {
 }
 
 func TestProblem11DeepFitsSmoothFunction(t *testing.T) {
+	quickProfileOnly(t)
 	res, tab := mustExecute(t, "1-1", testEnv(t, nil))
 	sum := res.Manifest.Summary
 	var counts []float64

@@ -5,6 +5,7 @@ import (
 )
 
 func TestProblem12CNNLearnsDigits(t *testing.T) {
+	quickProfileOnly(t)
 	env := testEnv(t, nil)
 	env.Dataset = "digits"
 	res, tab := mustExecute(t, "1-2", env)

@@ -73,6 +73,7 @@ func check21(t *testing.T, dir string, runs, minSnaps int) records.Table {
 }
 
 func TestP21QuickProfile(t *testing.T) {
+	quickProfileOnly(t)
 	p, _ := Lookup("2-1")
 	env := testEnv(t, nil)
 	res, _ := mustExecute(t, "2-1", env)

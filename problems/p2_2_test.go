@@ -14,6 +14,7 @@ import (
 )
 
 func TestP22QuickProfile(t *testing.T) {
+	quickProfileOnly(t)
 	env := testEnv(t, nil)
 	res, tab := mustExecute(t, "2-2", env)
 	p, _ := Lookup("2-2")
@@ -188,6 +189,7 @@ func TestP22EndPointHessian(t *testing.T) {
 func slices64(x []float64) []float64 { return append([]float64(nil), x...) }
 
 func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
+	quickProfileOnly(t)
 	p, _ := Lookup("2-2")
 	over := map[string]string{"trainings": "4", "phase1_epochs": "300", "phase2_steps": "50",
 		"mnist_epochs": "1", "mnist_train": "500", "fn_epochs": "4", "fn_points": "64"}

@@ -9,6 +9,7 @@ import (
 // TestProblem31FitsRandomLabels checks Zhang et al.'s result on the quick profile: the
 // MLP fits training labels drawn at random while its test accuracy stays near chance.
 func TestProblem31FitsRandomLabels(t *testing.T) {
+	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-1", testEnv(t, nil))
 	sum := res.Manifest.Summary
 	trainAcc, testAcc := summaryValue(t, sum, "random-labels/train_accuracy"), summaryValue(t, sum, "random-labels/test_accuracy")
