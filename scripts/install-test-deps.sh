@@ -31,12 +31,22 @@ apt_install() {
 	return 1
 }
 
-# pandas: Debian's package, else a venv that the pandas test finds at .deps/pyenv.
+# pandas: Debian's package (for Debian's /usr/bin/python3, which the pandas test tries
+# after python3 on the PATH), else a venv that the test finds at .deps/pyenv.
+has_pandas() {
+	local py
+	for py in python3 /usr/bin/python3 .deps/pyenv/bin/python3; do
+		if command -v "$py" >/dev/null && "$py" -c 'import pandas' 2>/dev/null; then
+			return 0
+		fi
+	done
+	return 1
+}
 if ! command -v python3 >/dev/null; then
 	failed+=("python3 (needed for pandas)")
-elif python3 -c 'import pandas' 2>/dev/null || { [[ -x .deps/pyenv/bin/python3 ]] && .deps/pyenv/bin/python3 -c 'import pandas' 2>/dev/null; }; then
+elif has_pandas; then
 	echo "install-test-deps: pandas already installed"
-elif can_apt && apt_install python3-pandas && python3 -c 'import pandas' 2>/dev/null; then
+elif can_apt && apt_install python3-pandas && has_pandas; then
 	echo "install-test-deps: installed Debian's python3-pandas"
 elif python3 -m venv .deps/pyenv && .deps/pyenv/bin/python3 -m pip install --quiet pandas && .deps/pyenv/bin/python3 -c 'import pandas'; then
 	echo "install-test-deps: installed pandas in .deps/pyenv"
