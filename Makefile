@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-short run full bench bench-go faults clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults soak clean $(PROBLEMS)
 
 all: build
 
@@ -34,8 +34,14 @@ build: deps
 $(HW1): .deps/tf.env $(shell find . -name '*.go' -not -path './.deps/*' 2>/dev/null) go.mod go.sum
 	$(GO) build -o $(HW1) .
 
-test: deps
+# test-deps installs what the tests need beyond Go (chromium, pandas, Fashion-MNIST);
+# it fails when an install fails, since under CI=true a missing dependency fails its test.
+test-deps:
 	bash scripts/install-test-deps.sh
+
+# test runs every test; test-short the fast tier (go test -short: every problem on tiny
+# settings, no long fault runs), within 90 s on a 2-core machine.
+test: deps test-deps
 	$(GO) vet ./...
 	CGO_ENABLED=0 $(GO) test -count=1 ./plots/... ./problems/records/... ./problems/data/... ./problems/analysis/...
 	$(GO) test -count=1 -timeout 14m ./...

@@ -24,6 +24,11 @@ func allCommand() *cli.Command {
 			if _, err := envFromFlags(c, ""); err != nil {
 				return err
 			}
+			for _, p := range problems.All() { // every setting is checked before any training
+				if _, err := envFromFlags(c, p.Name); err != nil {
+					return err
+				}
+			}
 			if err := checkOut(c.String(outFlag.Name)); err != nil {
 				return err
 			}

@@ -79,6 +79,11 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 	if err != nil {
 		return problems.Env{}, err
 	}
+	if problem != "" {
+		if err := problems.CheckSettings(problem, profile, overrides); err != nil {
+			return problems.Env{}, err
+		}
+	}
 	threads := c.Int(threadsFlag.Name)
 	env := problems.Env{
 		Dir:       filepath.Join(c.String(outFlag.Name), problem),

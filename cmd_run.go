@@ -29,6 +29,11 @@ func runCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			for _, p := range ps { // every setting is checked before any training
+				if _, err := envFromFlags(c, p.Name); err != nil {
+					return err
+				}
+			}
 			ctx, stop := signal.NotifyContext(c.Context, syscall.SIGINT, syscall.SIGTERM)
 			defer stop()
 			var errs []error

@@ -80,16 +80,18 @@ func (e usageError) Unwrap() error { return e.err }
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // exitCode prints err, if any, on one line and maps it to the exit status: 0 for
-// success, 2 for usage errors, 130 for an interrupted run and 1 for other failures.
+// success, 2 for usage errors (and errors whose Usage method reports true, such as a
+// bad --set value), 130 for an interrupted run and 1 for other failures.
 func exitCode(err error) int {
 	if err == nil {
 		return 0
 	}
 	fmt.Fprintln(os.Stderr, "hw1:", err)
 	var u usageError
+	var ue interface{ Usage() bool }
 	var ie interface{ Interrupted() bool }
 	switch {
-	case errors.As(err, &u):
+	case errors.As(err, &u), errors.As(err, &ue) && ue.Usage():
 		return 2
 	case errors.As(err, &ie) && ie.Interrupted():
 		return 130

@@ -64,6 +64,11 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"bad device", []string{"run", "1-1", "--device", "tpu"}, "--device"},
 		{"bad set", []string{"run", "1-1", "--set", "epochs"}, "KEY=VALUE"},
 		{"unknown flag", []string{"run", "1-1", "--bogus"}, "flag provided but not defined"},
+		{"unknown setting", []string{"run", "1-1", "--set", "foo=1"}, "unknown setting foo=1"},
+		{"unparsable setting", []string{"run", "1-1", "--set", "epochs=abc"}, "setting epochs=abc: want an integer in [1, inf)"},
+		{"setting out of range", []string{"run", "1-1", "--set", "epochs=-5"}, "setting epochs=-5: want an integer in [1, inf)"},
+		{"second problem's setting", []string{"run", "1-1", "3-3", "--set", "3-3.alphas=1"}, "3-3: setting alphas=1"},
+		{"setting in all", []string{"all", "--set", "2-2.tol=-1"}, "2-2: setting tol=-1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -76,6 +81,9 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 			}
 			if strings.Contains(out, "goroutine ") {
 				t.Errorf("output has a stack trace:\n%s", out)
+			}
+			if n := strings.Count(strings.TrimSpace(out), "\n"); n > 0 && !strings.Contains(c.want, "flag") {
+				t.Errorf("output has %d lines, want one:\n%s", n+1, out)
 			}
 		})
 	}
@@ -111,6 +119,7 @@ func finalLosses(t *testing.T, dir string) map[string]float64 {
 }
 
 func TestInterruptAndResumeReachSameResult(t *testing.T) {
+	longTest(t)
 	args := []string{"run", "1-1", "--quiet", "--threads", "1", "--set", "functions=sinc", "--set", "depths=1,4", "--set", "epochs=1500"}
 	ref := t.TempDir()
 	if out, code := hw1(t, append(args, "--out", ref)...); code != 0 {

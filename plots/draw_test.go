@@ -231,6 +231,9 @@ func TestDrawCaptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(drawn) < 1 {
+		t.Fatalf("2-1: %d figures drawn, want at least 1", len(drawn))
+	}
 	if c := drawn[0].Caption; !strings.Contains(c, "41.2%") || !strings.Contains(c, "17.5%") {
 		t.Errorf("caption %q lacks the explained variance", c)
 	}
@@ -239,6 +242,9 @@ func TestDrawCaptions(t *testing.T) {
 	drawn, err = DrawFigures("2-2", dir)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(drawn) < 3 {
+		t.Fatalf("2-2: %d figures drawn, want at least 3", len(drawn))
 	}
 	if c := drawn[2].Caption; !strings.Contains(c, "for 100 runs; 80 reached") || !strings.Contains(c, "above 1e-06") {
 		t.Errorf("caption %q lacks the counts or the tolerance", c)

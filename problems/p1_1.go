@@ -15,24 +15,24 @@ import (
 // settings11 are the settings of problem 1-1.
 type settings11 struct {
 	// Functions are the targets, from data.FunctionNames.
-	Functions []string `set:"functions"`
+	Functions []string `set:"functions" range:"{sinc,sign,sin}"`
 	// Depths are the numbers of hidden layers of the models compared.
-	Depths []int `set:"depths"`
+	Depths []int `set:"depths" range:"[1,inf)"`
 	// Params is the parameter budget every model's width is chosen to meet.
-	Params int `set:"params"`
+	Params int `set:"params" range:"[4,inf)"`
 	// Activation of the hidden layers.
-	Activation string `set:"activation"`
+	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
 	// Points is the number of evenly spaced training points on [Lo, Hi].
-	Points int     `set:"points"`
-	Lo     float64 `set:"lo"`
-	Hi     float64 `set:"hi"`
+	Points int     `set:"points" range:"[2,inf)"`
+	Lo     float64 `set:"lo" range:"(-inf,inf)"`
+	Hi     float64 `set:"hi" range:"(lo,inf)"`
 	// Grid is the number of points of the dense prediction grid.
-	Grid int `set:"grid"`
+	Grid int `set:"grid" range:"[2,inf)"`
 	// Optimizer, LearningRate, Epochs and Batch set the training.
-	Optimizer    string  `set:"optimizer"`
-	LearningRate float64 `set:"lr"`
-	Epochs       int     `set:"epochs"`
-	Batch        int     `set:"batch"`
+	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
+	Epochs       int     `set:"epochs" range:"[1,inf)"`
+	Batch        int     `set:"batch" range:"[1,inf)"`
 }
 
 func defaults11(p Profile) any {

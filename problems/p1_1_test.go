@@ -64,13 +64,14 @@ func repeat(w, n int) []int {
 }
 
 func TestProblem11DeepFitsSmoothFunction(t *testing.T) {
+	quickProfileOnly(t)
 	res, tab := mustExecute(t, "1-1", testEnv(t, nil))
 	sum := res.Manifest.Summary
 	var counts []float64
 	best := math.Inf(1)
 	for _, d := range []string{"depth-1", "depth-2", "depth-4", "depth-7"} {
-		counts = append(counts, sum[d+"/params"])
-		best = math.Min(best, sum["sinc/"+d+"/final_loss"])
+		counts = append(counts, summaryValue(t, sum, d+"/params"))
+		best = math.Min(best, summaryValue(t, sum, "sinc/"+d+"/final_loss"))
 		if n := len(tab.Run("sinc").Model(d).Split("grid").Metric("y")); n != 1000 {
 			t.Errorf("%s: %d grid predictions, want 1000", d, n)
 		}

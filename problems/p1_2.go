@@ -17,14 +17,14 @@ import (
 type settings12 struct {
 	// Tasks are the datasets trained on. "default" is full MNIST when present, else
 	// the embedded digits; tasks whose files are absent are skipped with a note.
-	Tasks []string `set:"tasks"`
+	Tasks []string `set:"tasks" range:"{default,digits,mnist,fashion-mnist,cifar10}"`
 	// Epochs, Batch and LearningRate (Adam, decayed to a tenth along a cosine) set
 	// the training.
-	Epochs       int     `set:"epochs"`
-	Batch        int     `set:"batch"`
-	LearningRate float64 `set:"lr"`
+	Epochs       int     `set:"epochs" range:"[1,inf)"`
+	Batch        int     `set:"batch" range:"[1,inf)"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
 	// Train limits the training examples (0: all).
-	Train int `set:"train"`
+	Train int `set:"train" range:"[0,60000]"`
 }
 
 func defaults12(p Profile) any {

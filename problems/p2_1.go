@@ -23,23 +23,23 @@ import (
 // settings21 are the settings of problem 2-1.
 type settings21 struct {
 	// Runs is the number of trainings, each from its own seed.
-	Runs int `set:"runs"`
+	Runs int `set:"runs" range:"[1,inf)"`
 	// Hidden are the widths of the hidden layers and Activation their nonlinearity
 	// (the seed report: 784-15-30-10 with ReLU).
-	Hidden     []int  `set:"hidden"`
-	Activation string `set:"activation"`
+	Hidden     []int  `set:"hidden" range:"[1,inf)"`
+	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
 	// Optimizer, LearningRate, Epochs and Batch set the training.
-	Optimizer    string  `set:"optimizer"`
-	LearningRate float64 `set:"lr"`
-	Epochs       int     `set:"epochs"`
-	Batch        int     `set:"batch"`
+	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
+	Epochs       int     `set:"epochs" range:"[1,inf)"`
+	Batch        int     `set:"batch" range:"[1,inf)"`
 	// Every is the number of epochs between two snapshots of the parameters; the
 	// initial parameters and the last epoch are always recorded.
-	Every int `set:"every"`
+	Every int `set:"every" range:"[1,inf)"`
 	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train"`
+	Train int `set:"train" range:"[0,60000]"`
 	// Layer is the index of the layer whose parameters get their own PCA.
-	Layer int `set:"layer"`
+	Layer int `set:"layer" range:"[0,len(hidden)]"`
 }
 
 func defaults21(p Profile) any {

@@ -20,49 +20,49 @@ import (
 type settings22 struct {
 	// Tasks are the gradient-norm trainings: "mnist" (the default dataset) and/or a
 	// 1-D function of data.FunctionNames.
-	Tasks []string `set:"tasks"`
+	Tasks []string `set:"tasks" range:"{mnist,sinc,sign,sin}"`
 
 	// MNISTHidden, MNISTEpochs, MNISTBatch and MNISTLR set the DNN (ReLU, Adam,
 	// cross-entropy) of the MNIST gradient-norm training; MNISTTrain is the number of
 	// training examples used (0: all).
-	MNISTHidden []int   `set:"mnist_hidden"`
-	MNISTEpochs int     `set:"mnist_epochs"`
-	MNISTBatch  int     `set:"mnist_batch"`
-	MNISTLR     float64 `set:"mnist_lr"`
-	MNISTTrain  int     `set:"mnist_train"`
+	MNISTHidden []int   `set:"mnist_hidden" range:"[1,inf)"`
+	MNISTEpochs int     `set:"mnist_epochs" range:"[1,inf)"`
+	MNISTBatch  int     `set:"mnist_batch" range:"[1,inf)"`
+	MNISTLR     float64 `set:"mnist_lr" range:"(0,inf)"`
+	MNISTTrain  int     `set:"mnist_train" range:"[0,60000]"`
 
 	// FnHidden, FnEpochs, FnBatch (0: the whole training set) and FnLR set the tanh
 	// MLP (Adam, MSE) of the gradient-norm training on a function, fitted on FnPoints
 	// points of [Lo, Hi].
-	FnHidden []int   `set:"fn_hidden"`
-	FnEpochs int     `set:"fn_epochs"`
-	FnBatch  int     `set:"fn_batch"`
-	FnLR     float64 `set:"fn_lr"`
-	FnPoints int     `set:"fn_points"`
-	Lo       float64 `set:"lo"`
-	Hi       float64 `set:"hi"`
+	FnHidden []int   `set:"fn_hidden" range:"[1,inf)"`
+	FnEpochs int     `set:"fn_epochs" range:"[1,inf)"`
+	FnBatch  int     `set:"fn_batch" range:"[0,inf)"`
+	FnLR     float64 `set:"fn_lr" range:"(0,inf)"`
+	FnPoints int     `set:"fn_points" range:"[2,inf)"`
+	Lo       float64 `set:"lo" range:"(-inf,inf)"`
+	Hi       float64 `set:"hi" range:"(lo,inf)"`
 
 	// Trainings is the number of networks (one seed each) driven to a point of almost
 	// zero gradient. Function and Points give their data (on [Lo, Hi]) and Hidden the
 	// widths of their tanh layers (float64, MSE).
-	Trainings int    `set:"trainings"`
-	Function  string `set:"function"`
-	Points    int    `set:"points"`
-	Hidden    []int  `set:"hidden"`
+	Trainings int    `set:"trainings" range:"[1,inf)"`
+	Function  string `set:"function" range:"{sinc,sign,sin}"`
+	Points    int    `set:"points" range:"[2,inf)"`
+	Hidden    []int  `set:"hidden" range:"[1,inf)"`
 	// Phase1Epochs passes of Adam at Phase1LR on batches of Phase1Batch (0: the whole
 	// training set) minimise the loss.
-	Phase1Epochs int     `set:"phase1_epochs"`
-	Phase1LR     float64 `set:"phase1_lr"`
-	Phase1Batch  int     `set:"phase1_batch"`
+	Phase1Epochs int     `set:"phase1_epochs" range:"[1,inf)"`
+	Phase1LR     float64 `set:"phase1_lr" range:"(0,inf)"`
+	Phase1Batch  int     `set:"phase1_batch" range:"[0,inf)"`
 	// Phase 2 minimises ||∇L||² over the whole training set with L-BFGS until
 	// ||∇L|| < Tol or Phase2Steps iterations.
-	Phase2Steps int     `set:"phase2_steps"`
-	Tol         float64 `set:"tol"`
+	Phase2Steps int     `set:"phase2_steps" range:"[1,inf)"`
+	Tol         float64 `set:"tol" range:"[0,inf)"`
 	// EigTol is the tolerance of "eigenvalue > 0": an eigenvalue of the Hessian counts
 	// as positive when it exceeds EigTol. The spectrum has no gap between zero and
 	// positive eigenvalues, so the minimal ratio depends on it; the default 1e-5 is
 	// about 1e-6 of the largest eigenvalue of these networks.
-	EigTol float64 `set:"eig_tol"`
+	EigTol float64 `set:"eig_tol" range:"[0,inf)"`
 }
 
 func defaults22(p Profile) any {

@@ -14,17 +14,17 @@ import (
 // settings31 are the settings of problem 3-1.
 type settings31 struct {
 	// Hidden are the widths of the ReLU hidden layers of the MLP.
-	Hidden []int `set:"hidden"`
+	Hidden []int `set:"hidden" range:"[1,inf)"`
 	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train"`
+	Train int `set:"train" range:"[0,60000]"`
 	// Epochs is the budget; training stops earlier once the training accuracy (on the
 	// whole training set, random labels) reaches Target.
-	Epochs int     `set:"epochs"`
-	Target float64 `set:"target"`
+	Epochs int     `set:"epochs" range:"[1,inf)"`
+	Target float64 `set:"target" range:"[0,1]"`
 	// Batch, Optimizer and LearningRate set the training.
-	Batch        int     `set:"batch"`
-	Optimizer    string  `set:"optimizer"`
-	LearningRate float64 `set:"lr"`
+	Batch        int     `set:"batch" range:"[1,inf)"`
+	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
 	// Contrast also trains the same model on the true labels, with the same rule.
 	Contrast bool `set:"contrast"`
 }

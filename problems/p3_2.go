@@ -14,17 +14,17 @@ import (
 // settings32 are the settings of problem 3-2.
 type settings32 struct {
 	// Widths are the hidden widths h of the family of MLPs in-h-...-h-out compared.
-	Widths []int `set:"widths"`
+	Widths []int `set:"widths" range:"[1,inf)"`
 	// Depth is the number of hidden layers, all of width h, with ReLU.
-	Depth int `set:"depth"`
+	Depth int `set:"depth" range:"[1,inf)"`
 	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train"`
+	Train int `set:"train" range:"[0,60000]"`
 	// Epochs, Batch, Optimizer and LearningRate are the training budget every model
 	// gets.
-	Epochs       int     `set:"epochs"`
-	Batch        int     `set:"batch"`
-	Optimizer    string  `set:"optimizer"`
-	LearningRate float64 `set:"lr"`
+	Epochs       int     `set:"epochs" range:"[1,inf)"`
+	Batch        int     `set:"batch" range:"[1,inf)"`
+	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
 }
 
 func defaults32(p Profile) any {

@@ -11,6 +11,7 @@ import (
 // spanning two orders of magnitude of parameters, finite metrics, and training accuracy
 // that grows with size (the largest models fit the training set, the smallest cannot).
 func TestProblem32ParamSweep(t *testing.T) {
+	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-2", testEnv(t, nil))
 	pts := sweep32(res.Manifest.Summary)
 	if len(pts) < 10 {

@@ -17,39 +17,39 @@ import (
 // settings33 are the settings of problem 3-3.
 type settings33 struct {
 	// Hidden are the widths of the ReLU hidden layers of the MLP every model uses.
-	Hidden []int `set:"hidden"`
+	Hidden []int `set:"hidden" range:"[1,inf)"`
 	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train"`
+	Train int `set:"train" range:"[0,60000]"`
 	// Epochs is the budget of every training: the same number of epochs for every
 	// batch size, so larger batches take fewer steps.
-	Epochs int `set:"epochs"`
+	Epochs int `set:"epochs" range:"[1,inf)"`
 	// Optimizer and LearningRate set the training; LearningRate is the rate of every
 	// model but the second one of the learning-rate pair.
-	Optimizer    string  `set:"optimizer"`
-	LearningRate float64 `set:"lr"`
+	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
 	// Batches are the batch sizes of part 2 (log-spaced); a batch larger than the
 	// training set is the whole set.
-	Batches []int `set:"batches"`
+	Batches []int `set:"batches" range:"[1,inf)"`
 	// PairBatches are the batch sizes of the two models of the batch interpolation.
-	PairBatches []int `set:"pair_batches"`
+	PairBatches []int `set:"pair_batches" range:"[1,inf)" len:"2"`
 	// PairLRs are the learning rates of the two models of the learning-rate
 	// interpolation, both trained with batch PairLRBatch.
-	PairLRs     []float64 `set:"pair_lrs"`
-	PairLRBatch int       `set:"pair_lr_batch"`
+	PairLRs     []float64 `set:"pair_lrs" range:"(0,inf)" len:"2"`
+	PairLRBatch int       `set:"pair_lr_batch" range:"[1,inf)"`
 	// Alphas is the number of evenly spaced α in [AlphaMin, AlphaMax]; 0 and 1 are
 	// always added when they fall between grid points.
-	Alphas   int     `set:"alphas"`
-	AlphaMin float64 `set:"alpha_min"`
-	AlphaMax float64 `set:"alpha_max"`
+	Alphas   int     `set:"alphas" range:"[2,inf)"`
+	AlphaMin float64 `set:"alpha_min" range:"(-inf,inf)"`
+	AlphaMax float64 `set:"alpha_max" range:"(alpha_min,inf)"`
 	// SensitivityExamples is the number of test examples (the first ones) the
 	// sensitivity averages over; 0 means all.
-	SensitivityExamples int `set:"sensitivity_examples"`
+	SensitivityExamples int `set:"sensitivity_examples" range:"[0,10000]"`
 	// SharpnessEps are the box sizes ε of the sharpness; SharpnessIters the number of
 	// projected gradient ascent steps, each SharpnessStep times the box's half-width
 	// per coordinate in the direction of the gradient's sign.
-	SharpnessEps   []float64 `set:"sharpness_eps"`
-	SharpnessIters int       `set:"sharpness_iters"`
-	SharpnessStep  float64   `set:"sharpness_step"`
+	SharpnessEps   []float64 `set:"sharpness_eps" range:"(0,inf)"`
+	SharpnessIters int       `set:"sharpness_iters" range:"[1,inf)"`
+	SharpnessStep  float64   `set:"sharpness_step" range:"(0,inf)"`
 }
 
 func defaults33(p Profile) any {

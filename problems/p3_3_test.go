@@ -14,6 +14,7 @@ import (
 // over at least 51 values of α, and every one of at least five log-spaced batch sizes
 // has a positive, finite sensitivity and sharpness.
 func TestProblem33Flatness(t *testing.T) {
+	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-3", testEnv(t, nil))
 	sum := res.Manifest.Summary
 	for _, run := range []string{"interp-batch", "interp-lr"} {

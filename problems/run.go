@@ -58,15 +58,6 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 			return res, nil
 		}
 	}
-	var w *records.Writer
-	if _, statErr := os.Stat(recPath); env.Resume && statErr == nil {
-		w, err = records.Open(recPath)
-	} else {
-		w, err = records.Create(recPath)
-	}
-	if err != nil {
-		return res, fmt.Errorf("problems: %s: %w", p.Name, err)
-	}
 	man := &records.Manifest{
 		Problem:    p.Name,
 		Profile:    string(env.profile()),
@@ -80,8 +71,20 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 		Summary:    map[string]float64{},
 	}
 	res.Manifest = man
+	// The manifest goes first, atomically: a folder that has records always has a
+	// valid manifest, even when the run is killed between the two writes.
 	if err := records.WriteManifest(manPath, man); err != nil {
-		w.Close()
+		return res, fmt.Errorf("problems: %s: %w", p.Name, err)
+	}
+	var w *records.Writer
+	if _, statErr := os.Stat(recPath); env.Resume && statErr == nil {
+		w, err = records.Open(recPath)
+	} else {
+		w, err = records.Create(recPath)
+	}
+	if err != nil {
+		man.Status, man.Error, man.End = records.StatusFailed, oneLine(err.Error()), time.Now().UTC()
+		records.WriteManifest(manPath, man)
 		return res, fmt.Errorf("problems: %s: %w", p.Name, err)
 	}
 	rec := &Recorder{dir: env.Dir, w: w, man: man}

@@ -2,6 +2,7 @@ package problems
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strconv"
@@ -10,15 +11,15 @@ import (
 
 // applyOverrides sets the fields of the struct s points to from overrides, matching
 // each key with a field's `set` tag. Ints, floats, strings, bools and comma-separated
-// lists of ints, floats or strings are understood. An unknown key or a bad value is an
-// error naming both.
+// lists of ints, floats or strings are understood. An unknown key or a value that does
+// not parse is a *SettingError naming both.
 func applyOverrides(s any, overrides map[string]string) error {
 	v := reflect.ValueOf(s).Elem()
-	fields := map[string]reflect.Value{}
+	fields := map[string]int{}
 	var names []string
 	for i := 0; i < v.NumField(); i++ {
 		if tag := v.Type().Field(i).Tag.Get("set"); tag != "" {
-			fields[tag] = v.Field(i)
+			fields[tag] = i
 			names = append(names, tag)
 		}
 	}
@@ -29,12 +30,14 @@ func applyOverrides(s any, overrides map[string]string) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		f, ok := fields[k]
+		i, ok := fields[k]
 		if !ok {
-			return fmt.Errorf("problems: unknown setting %q (settings: %s)", k, strings.Join(names, ", "))
+			return &SettingError{Name: k, Value: overrides[k], Allowed: strings.Join(names, ", "), Unknown: true}
 		}
-		if err := setValue(f, overrides[k]); err != nil {
-			return fmt.Errorf("problems: setting %s=%q: %w", k, overrides[k], err)
+		if err := setValue(v.Field(i), overrides[k]); err != nil {
+			f := v.Type().Field(i)
+			r, _ := parseRange(f.Tag.Get("range"), func(string) (float64, bool) { return math.NaN(), true })
+			return &SettingError{Name: k, Value: overrides[k], Allowed: allowed(f, r)}
 		}
 	}
 	return nil
@@ -117,6 +120,9 @@ func loadSettings[T any](env *Env, rec *Recorder, defaults func(Profile) any) (*
 		return nil, fmt.Errorf("problems: defaults return %T, not %T", defaults(env.profile()), s)
 	}
 	if err := applyOverrides(s, env.Overrides); err != nil {
+		return nil, err
+	}
+	if err := checkRanges(s); err != nil {
 		return nil, err
 	}
 	rec.Settings(s)

@@ -1,45 +1,76 @@
 #!/usr/bin/env bash
-# install-test-deps.sh installs what "make test" needs beyond Go and libtensorflow:
-# Debian's chromium package, with which the report's test opens report.html in a real
-# browser (headless) and checks that every figure loads. Where chromium is already
-# installed, or apt-get is missing, it does nothing; the browser test then runs or is
-# skipped accordingly. A failed installation is reported but does not stop the tests.
-# It also installs pandas (PyPI), with which a test reads records.csv as a user would,
-# and Debian's dataset-fashion-mnist, which a data test loads.
+# install-test-deps.sh installs what "make test" needs beyond Go and libtensorflow
+# ("make test-deps" runs it):
+#   - chromium (Debian), with which the report's test opens report.html in a headless
+#     browser and checks that every figure loads;
+#   - pandas, with which a test reads records.csv as a user would: Debian's
+#     python3-pandas where apt-get can install it, else a virtual environment in
+#     .deps/pyenv (pip inside a venv, which Debian's externally managed Python allows);
+#   - dataset-fashion-mnist (Debian), which a data test loads.
+# What is already there is left alone. When anything cannot be installed the script
+# says which and exits 1: under CI=true the tests fail on a missing dependency instead
+# of skipping, so a failed install must stop "make test" here, with the reason.
 set -uo pipefail
-if command -v python3 >/dev/null && ! python3 -c 'import pandas' 2>/dev/null; then
-	python3 -m pip install --quiet pandas || echo "install-test-deps: pandas could not be installed"
-fi
-if [[ -d /usr/share/datasets/fashion-mnist ]] || ! command -v apt-get >/dev/null; then
-	:
-elif [[ $(id -u) -eq 0 ]]; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null 2>&1 ||
-		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null; } ||
-		echo "install-test-deps: dataset-fashion-mnist could not be installed"
-fi
-for b in chromium chromium-browser; do
-	if command -v "$b" >/dev/null; then
-		echo "install-test-deps: $b already installed"
-		exit 0
-	fi
-done
-if ! command -v apt-get >/dev/null; then
-	echo "install-test-deps: no apt-get; the report's browser test will be skipped"
-	exit 0
-fi
+cd "$(dirname "$0")/.."
+
+failed=()
 sudo=""
-if [[ $(id -u) -ne 0 ]]; then
-	if ! command -v sudo >/dev/null; then
-		echo "install-test-deps: not root and no sudo; the report's browser test will be skipped"
-		exit 0
-	fi
+if [[ $(id -u) -ne 0 ]] && command -v sudo >/dev/null; then
 	sudo="sudo"
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq || echo "install-test-deps: apt-get update failed"
-if $sudo apt-get install -y -qq chromium >/dev/null; then
+can_apt() { command -v apt-get >/dev/null && { [[ $(id -u) -eq 0 ]] || [[ -n $sudo ]]; }; }
+updated=""
+apt_install() {
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get install -y -qq "$@" >/dev/null 2>&1 && return 0
+	if [[ -z $updated ]]; then
+		updated=1
+		$sudo apt-get update -qq >/dev/null 2>&1 || echo "install-test-deps: apt-get update failed"
+		$sudo apt-get install -y -qq "$@" >/dev/null && return 0
+	fi
+	return 1
+}
+
+# pandas: Debian's package (for Debian's /usr/bin/python3, which the pandas test tries
+# after python3 on the PATH), else a venv that the test finds at .deps/pyenv.
+has_pandas() {
+	local py
+	for py in python3 /usr/bin/python3 .deps/pyenv/bin/python3; do
+		if command -v "$py" >/dev/null && "$py" -c 'import pandas' 2>/dev/null; then
+			return 0
+		fi
+	done
+	return 1
+}
+if ! command -v python3 >/dev/null; then
+	failed+=("python3 (needed for pandas)")
+elif has_pandas; then
+	echo "install-test-deps: pandas already installed"
+elif can_apt && apt_install python3-pandas && has_pandas; then
+	echo "install-test-deps: installed Debian's python3-pandas"
+elif python3 -m venv .deps/pyenv && .deps/pyenv/bin/python3 -m pip install --quiet pandas && .deps/pyenv/bin/python3 -c 'import pandas'; then
+	echo "install-test-deps: installed pandas in .deps/pyenv"
+else
+	failed+=("pandas")
+fi
+
+if [[ -d /usr/share/datasets/fashion-mnist ]]; then
+	echo "install-test-deps: dataset-fashion-mnist already installed"
+elif can_apt && apt_install dataset-fashion-mnist; then
+	echo "install-test-deps: installed dataset-fashion-mnist"
+else
+	failed+=("dataset-fashion-mnist")
+fi
+
+if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
+	echo "install-test-deps: chromium already installed"
+elif can_apt && apt_install chromium; then
 	echo "install-test-deps: installed $(chromium --version 2>/dev/null || echo chromium)"
 else
-	echo "install-test-deps: chromium could not be installed; the report's browser test will be skipped"
+	failed+=("chromium")
 fi
-exit 0
+
+if ((${#failed[@]} > 0)); then
+	echo "install-test-deps: could not install: ${failed[*]}" >&2
+	exit 1
+fi

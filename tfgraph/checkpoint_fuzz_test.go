@@ -1,13 +1,15 @@
 package tfgraph
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
 // FuzzRestore feeds damaged checkpoint files to Restore: every outcome must be an
-// error or a successful restore, never a crash.
+// error or a successful restore, never a crash, and the intact files must restore the
+// saved parameters exactly, over parameters that were changed in between.
 func FuzzRestore(f *testing.F) {
 	data := regression(16, 2, 1, sinSum)
 	m, err := New(MLP("fuzz", 2, []int{3}, 1, Tanh, MSE), data, nil, Config{Seed: 1, Session: testSession})
@@ -24,7 +26,14 @@ func FuzzRestore(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	want, err := m.GetParams()
+	if err != nil {
+		f.Fatal(err)
+	}
 	datas, _ := filepath.Glob(good + ".data-*")
+	if len(datas) != 1 {
+		f.Fatalf("Save wrote %d data files %v, want 1", len(datas), datas)
+	}
 	payload, err := os.ReadFile(datas[0])
 	if err != nil {
 		f.Fatal(err)
@@ -46,6 +55,27 @@ func FuzzRestore(f *testing.F) {
 		}
 		rng, _ := os.ReadFile(good + ".rng")
 		os.WriteFile(prefix+".rng", rng, 0o644)
-		_ = m.Restore(prefix) // an error is the expected outcome; a crash is the bug
+		if err := m.SetParams(make([]float64, len(want))); err != nil {
+			t.Fatal(err)
+		}
+		err := m.Restore(prefix) // for damaged files an error is expected; a crash is the bug
+		if !bytes.Equal(idx, index) || !bytes.Equal(dat, payload) {
+			return
+		}
+		if err != nil {
+			t.Fatalf("the intact checkpoint does not restore: %v", err)
+		}
+		got, err := m.GetParams()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("restored %d parameters, saved %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("parameter %d restored as %v, saved %v", i, got[i], want[i])
+			}
+		}
 	})
 }

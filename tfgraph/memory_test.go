@@ -14,7 +14,7 @@ func rssKiB(t *testing.T) float64 {
 	t.Helper()
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		t.Skip("no /proc/self/status on this system")
+		missingDependency(t, "/proc/self/status")
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -57,4 +57,14 @@ func TestNoMemoryGrowthAcrossEpochs(t *testing.T) {
 	if growth > 4*1024 {
 		t.Errorf("resident memory grew by %.0f KiB over 15 epochs (1,875 steps): a leak", growth)
 	}
+}
+
+// missingDependency skips t for want of what, except under CI=true, where every test
+// dependency must be installed (make test-deps) and a missing one fails the test.
+func missingDependency(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing; CI=true requires it (make test-deps installs it)", what)
+	}
+	t.Skipf("%s is missing (make test-deps installs it)", what)
 }

@@ -92,7 +92,7 @@ window.addEventListener("load", function () {
 func TestReportInBrowser(t *testing.T) {
 	bin := chromium()
 	if bin == "" {
-		t.Skip("no Chromium installed (scripts/install-test-deps.sh installs it)")
+		missingDependency(t, "Chromium")
 	}
 	out, sections := fixture(t)
 	htmlPath, _, err := Write(out, sections)
@@ -230,4 +230,14 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// missingDependency skips t for want of what, except under CI=true, where every test
+// dependency must be installed (make test-deps) and a missing one fails the test.
+func missingDependency(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing; CI=true requires it (make test-deps installs it)", what)
+	}
+	t.Skipf("%s is missing (make test-deps installs it)", what)
 }

@@ -380,6 +380,9 @@ func TestFetchErrors(t *testing.T) {
 func TestRemotesTable(t *testing.T) {
 	hexSum := regexp.MustCompile(`^[0-9a-f]{64}$`)
 	r := Remotes()
+	if len(Names()) < 2 {
+		t.Fatalf("Names() = %v: no downloadable dataset", Names())
+	}
 	for _, name := range Names()[1:] {
 		rem, ok := r[name]
 		if !ok {
@@ -395,6 +398,9 @@ func TestRemotesTable(t *testing.T) {
 				t.Errorf("%s: %s has sum %q and size %d", name, f.Name, f.SHA256, f.Size)
 			}
 		}
+	}
+	if n := len(r["mnist"].Files); n != 4 {
+		t.Fatalf("mnist has %d files, want 4", n)
 	}
 	if got := r["mnist"].Files[3].SHA256; got != "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6" {
 		t.Errorf("t10k-labels sum %s", got)

@@ -190,11 +190,11 @@ func TestPresent(t *testing.T) {
 // package when it is installed.
 func TestDebianFashionMNIST(t *testing.T) {
 	const d = "/usr/share/datasets/fashion-mnist"
-	if _, ok := mnistPaths(d); !ok {
-		t.Skip("dataset-fashion-mnist is not installed")
-	}
 	if testing.Short() {
 		t.Skip("reads 30 MB; skipped with -short")
+	}
+	if _, ok := mnistPaths(d); !ok {
+		missingDependency(t, "Debian's dataset-fashion-mnist")
 	}
 	ds, err := Load("fashion-mnist", t.TempDir())
 	if err != nil {
@@ -212,4 +212,14 @@ func TestDebianFashionMNIST(t *testing.T) {
 			t.Fatalf("test class %d has %d examples, want 1000 (counts %v)", c, n, counts)
 		}
 	}
+}
+
+// missingDependency skips t for want of what, except under CI=true, where every test
+// dependency must be installed (make test-deps) and a missing one fails the test.
+func missingDependency(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing; CI=true requires it (make test-deps installs it)", what)
+	}
+	t.Skipf("%s is missing (make test-deps installs it)", what)
 }

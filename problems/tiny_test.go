@@ -1,0 +1,82 @@
+package problems
+
+import (
+	"maps"
+	"math"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"hw1/problems/records"
+)
+
+// tinySettings make every problem run in seconds: the settings of the -short tier.
+// The quick-profile tests, which check the science, are skipped with -short.
+var tinySettings = map[string]map[string]string{
+	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64"},
+	"1-2": {"epochs": "1", "train": "300"},
+	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300"},
+	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
+	"3-1": {"epochs": "2", "train": "300"},
+	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32"},
+	"3-3": {"epochs": "1", "train": "512", "alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50"},
+}
+
+// quickProfileOnly skips a test that runs a problem's quick profile when -short asks
+// for the fast tier; TestProblemsTiny covers every problem there.
+func quickProfileOnly(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the quick profile; with -short TestProblemsTiny runs every problem on tiny settings")
+	}
+}
+
+// TestProblemsTiny runs every problem on tiny settings, in both tiers, and checks what
+// does not depend on the budget: the run finishes ok, its manifest and records read
+// back, every row is valid, every summary value is a number or NaN (never infinite),
+// and the settings recorded in the manifest are the ones given.
+func TestProblemsTiny(t *testing.T) {
+	for _, p := range All() {
+		t.Run(p.Name, func(t *testing.T) {
+			over, ok := tinySettings[p.Name]
+			if !ok {
+				t.Fatalf("no tiny settings for %s", p.Name)
+			}
+			env := testEnv(t, maps.Clone(over))
+			res, tab := mustExecute(t, p.Name, env)
+			if len(tab) == 0 {
+				t.Fatal("no records")
+			}
+			for i, r := range tab {
+				if err := r.Validate(); err != nil {
+					t.Fatalf("row %d: %v", i+1, err)
+				}
+			}
+			man, err := records.ReadManifest(filepath.Join(env.Dir, "manifest.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if man.Status != records.StatusOK || len(man.Summary) == 0 {
+				t.Errorf("manifest status %q with %d summary values, want ok and a summary", man.Status, len(man.Summary))
+			}
+			for k, v := range man.Summary {
+				if math.IsInf(v, 0) {
+					t.Errorf("summary %s is %v", k, v)
+				}
+			}
+			for k, v := range over {
+				got, ok := res.Manifest.Settings[k]
+				if !ok {
+					t.Errorf("setting %s=%s missing from the manifest", k, v)
+					continue
+				}
+				if s := formatSetting(reflect.ValueOf(got)); s != v {
+					t.Errorf("setting %s recorded as %s, given %s", k, s, v)
+				}
+			}
+			if p.Answer == nil || p.Answer(*res) == "" {
+				t.Error("no answer")
+			}
+		})
+	}
+}
