@@ -309,3 +309,49 @@ func TestFaultDivergenceInAll(t *testing.T) {
 	}
 	faults.add(t, "divergence of one problem in hw1 all", fmt.Sprintf("exit %d; the other six problems finished ok; report.html shows %q", code, "diverged at step"))
 }
+
+// TestFaultDiskFull runs 1-1 into a tmpfs of 4 MB that a filler file has left almost
+// full: the run must stop with one line naming the path and status 1, leave its
+// records readable, and finish with --resume once the filler is removed. Mounting
+// needs root, which CI has.
+func TestFaultDiskFull(t *testing.T) {
+	longTest(t)
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("mounting a tmpfs needs root; CI=true requires it")
+		}
+		t.Skip("mounting a tmpfs needs root")
+	}
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=4m"); err != nil {
+		t.Fatalf("mount tmpfs: %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(mnt, 0) })
+	filler := filepath.Join(mnt, "filler")
+	if err := os.WriteFile(filler, make([]byte, 3900000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(mnt, "out")
+	args := append(quick11(300), "--set", "depths=1,2", "--out", out)
+	msg, code := hw1(t, args...)
+	if code != 1 || strings.Count(strings.TrimSpace(msg), "\n") > 0 || !strings.Contains(msg, out) || !strings.Contains(msg, "no space left") {
+		t.Errorf("run on a full disk: exit %d, output %q; want status 1 and one line naming the path", code, msg)
+	}
+	tab, err := records.Read(filepath.Join(out, "1-1", "records.csv"))
+	if err != nil && !errors.Is(err, records.ErrNoRows) {
+		t.Errorf("records after the disk filled: %v", err)
+	}
+	status := manifestStatus(t, filepath.Join(out, "1-1", "manifest.json"), "after the disk filled")
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	resumeOut, resumeCode := hw1(t, append(args, "--resume")...)
+	if resumeCode != 0 {
+		t.Errorf("resume once space is free: exit %d\n%s", resumeCode, resumeOut)
+	}
+	if final := manifestStatus(t, filepath.Join(out, "1-1", "manifest.json"), "after resume"); final != records.StatusOK {
+		t.Errorf("manifest status %q after resume, want ok", final)
+	}
+	faults.add(t, "output folder on a full file system (tmpfs of 4 MB)",
+		fmt.Sprintf("exit %d: %s; %d complete rows readable; manifest status %q; --resume with space free exit %d", code, oneLine(msg), len(tab), status, resumeCode))
+}
