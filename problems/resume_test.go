@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"hw1/plots/records"
 )
 
 // TestResumeRefusesDamagedState damages a finished tiny 1-1 folder in one way per case
@@ -75,4 +78,38 @@ func folderFiles(t *testing.T, dir string) map[string]string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestResumeRefusesCheckpointOfAnotherShape resumes a 1-1 folder with a parameter
+// budget that gives its models other widths: restoring the saved checkpoints must fail
+// with an error naming the checkpoint, and every checkpoint file must stay as it was.
+func TestResumeRefusesCheckpointOfAnotherShape(t *testing.T) {
+	p, _ := Lookup("1-1")
+	env := testEnv(t, maps.Clone(tinySettings["1-1"]))
+	if _, err := Execute(context.Background(), p, env, "test"); err != nil {
+		t.Fatal(err)
+	}
+	manPath := filepath.Join(env.Dir, "manifest.json")
+	man, err := records.ReadManifest(manPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	man.Status, man.End, man.WallSecs = records.StatusRunning, time.Time{}, 0 // as if killed
+	if err := records.WriteManifest(manPath, man); err != nil {
+		t.Fatal(err)
+	}
+	ckpts := filepath.Join(env.Dir, "checkpoints")
+	before := folderFiles(t, ckpts)
+	if len(before) == 0 {
+		t.Fatal("the run left no checkpoint")
+	}
+	env.Resume = true
+	env.Overrides["params"] = "2000"
+	_, err = Execute(context.Background(), p, env, "test")
+	if err == nil || !strings.Contains(err.Error(), "checkpoint "+ckpts) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("resume with other widths: error %v; want one line naming a checkpoint in %s", err, ckpts)
+	}
+	if after := folderFiles(t, ckpts); !maps.Equal(before, after) {
+		t.Errorf("resume changed the checkpoints: %d files before, %d after", len(before), len(after))
+	}
 }
