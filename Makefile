@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults soak clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults clean $(PROBLEMS)
 
 all: build
 

@@ -53,7 +53,11 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 	manPath := filepath.Join(env.Dir, records.ManifestFile)
 	recPath := filepath.Join(env.Dir, records.RecordsFile)
 	if env.Resume {
-		if m, err := records.ReadManifest(manPath); err == nil && m.Status == records.StatusOK {
+		m, err := resumable(manPath, recPath)
+		if err != nil {
+			return res, fmt.Errorf("problems: %s: cannot resume, nothing changed: %w", p.Name, err)
+		}
+		if m != nil && m.Status == records.StatusOK {
 			res.Manifest, res.Skipped = m, true
 			return res, nil
 		}
@@ -109,6 +113,26 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 		runErr = fmt.Errorf("problems: %s: %w", p.Name, err)
 	}
 	return res, runErr
+}
+
+// resumable checks the state a resumed run continues from, before anything is
+// written: the manifest, when present, must read and validate (a truncated one, or one
+// of another schema, is an error naming it), and the records, when present, must
+// parse, every line but a cut last one. It returns the manifest, or nil when there is
+// none.
+func resumable(manPath, recPath string) (*records.Manifest, error) {
+	var m *records.Manifest
+	if _, err := os.Stat(manPath); err == nil {
+		if m, err = records.ReadManifest(manPath); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := os.Stat(recPath); err == nil {
+		if _, err := records.Read(recPath); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
 }
 
 // lock takes dir/.lock for this process. A lock held by a live process is an error

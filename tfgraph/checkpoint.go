@@ -135,6 +135,11 @@ func (m *Model) Restore(prefix string) error {
 	if _, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.lazy.save.prefix: pt}, nil, []*tf.Operation{m.lazy.save.restore}); err != nil {
 		return fmt.Errorf("tfgraph: restoring checkpoint %s: %s", prefix, firstLine(err.Error()))
 	}
+	// Resource variables take a value of any shape: a checkpoint of another model
+	// restores without complaint unless the shapes are checked.
+	if flat, err := m.GetParams(); err != nil || len(flat) != m.nparam {
+		return fmt.Errorf("tfgraph: restoring checkpoint %s: it holds parameters of another shape than the model's %d", prefix, m.nparam)
+	}
 	if err := m.pcg.UnmarshalBinary(state[:len(state)-8]); err != nil {
 		return fmt.Errorf("tfgraph: restoring checkpoint %s.rng: %w", prefix, err)
 	}
