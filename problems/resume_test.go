@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"hw1/plots/records"
+	"hw1/problems/records"
 )
 
 // TestResumeRefusesDamagedState damages a finished tiny 1-1 folder in one way per case
