@@ -102,6 +102,13 @@ const (
 	MetricEigenvalue = "eigenvalue" // one eigenvalue of the Hessian
 )
 
+// The metrics of 3-3's training to a common criterion.
+const (
+	MetricLearningRate = "lr"      // the learning rate a model trained with
+	MetricSteps        = "steps"   // the optimizer steps a training took
+	MetricReached      = "reached" // 1 when the training met the criterion, else 0
+)
+
 // Metric declares one metric of records.csv (or a family of metrics sharing a prefix)
 // and the values it may take.
 type Metric struct {
@@ -143,6 +150,9 @@ var metrics = [...]Metric{
 	{Name: MetricNegative},
 	{Name: MetricNearZero},
 	{Name: MetricEigenvalue},
+	{Name: MetricLearningRate},
+	{Name: MetricSteps},
+	{Name: MetricReached},
 }
 
 // Metrics returns the declared metrics, each with whether it may be NaN.
