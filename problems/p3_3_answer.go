@@ -59,7 +59,7 @@ func trend(rho float64) string {
 // answer33 reports the interpolation profiles and how test accuracy, sensitivity and
 // sharpness moved with the batch size, from the measured numbers.
 func answer33(res RunResult) string {
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	var b strings.Builder
 	for _, run := range []string{run33InterpBatch, run33InterpLR} {
 		mid, ok := sum[run+"/alpha0.5/train_loss"]

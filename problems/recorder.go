@@ -24,14 +24,26 @@ type Recorder struct {
 	w    *records.Writer
 	man  *records.Manifest
 	rows int
+	flat map[string]float64 // the keys of Summary, for problems not yet typed
 }
 
-// Add appends one row. It does not flush: call Flush at least once per epoch.
+// Add appends one row with no seed (records.NoSeed): a row that belongs to no single
+// training. It does not flush: call Flush at least once per epoch.
 func (r *Recorder) Add(run, model, split string, step int, epoch float64, metric string, value float64) error {
+	return r.AddRow(records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value})
+}
+
+// AddSeeded appends one row of the training that used seed. It does not flush.
+func (r *Recorder) AddSeeded(run, model, split string, seed uint64, step int, epoch float64, metric string, value float64) error {
+	return r.AddRow(records.Row{Run: run, Model: model, Split: split, Seed: records.SeedOf(seed), Step: step, Epoch: epoch, Metric: metric, Value: value})
+}
+
+// AddRow appends row as it is. It does not flush.
+func (r *Recorder) AddRow(row records.Row) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rows++
-	return r.w.Write(records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value})
+	return r.w.Write(row)
 }
 
 // Flush makes every row written so far durable.
@@ -57,12 +69,31 @@ func (r *Recorder) DatasetInfo(name, source string, train, test int) {
 	r.man.Dataset = records.Dataset{Name: name, Source: source, Train: train, Test: test}
 }
 
-// Summary records one final number for the report under key.
-func (r *Recorder) Summary(key string, v float64) {
-	if r.man.Summary == nil {
-		r.man.Summary = map[string]float64{}
+// SetSummary stores v, the problem's typed summary (a struct, or a pointer to one), in
+// the manifest as JSON (records.EncodeSummary); Answer reads it back with
+// RunResult.DecodeSummary. A later call replaces it.
+func (r *Recorder) SetSummary(v any) error {
+	raw, err := records.EncodeSummary(v)
+	if err != nil {
+		return fmt.Errorf("problems: %w", err)
 	}
-	r.man.Summary[key] = v
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.man.Summary, r.flat = raw, nil
+	return nil
+}
+
+// Summary records one final number for the report under key, in the flat summary of
+// problems that do not yet have a typed one; Answer reads it back with
+// RunResult.Manifest.Flat. Do not mix it with SetSummary.
+func (r *Recorder) Summary(key string, v float64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.flat == nil {
+		r.flat = map[string]float64{}
+	}
+	r.flat[key] = v
+	r.man.SetFlatSummary(r.flat) // a map of numbers always encodes
 }
 
 // Note records a sentence for the report.
