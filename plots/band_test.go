@@ -123,3 +123,22 @@ func TestQuantile7(t *testing.T) {
 		})
 	}
 }
+
+func TestDataSentence(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		d    records.Dataset
+		want string
+	}{
+		{"none", records.Dataset{}, ""},
+		{"train and test", records.Dataset{Name: "digits", Train: 8000, Test: 2000}, "Data: digits, 8,000 training and 2,000 test examples."},
+		{"train only", records.Dataset{Name: "sinc", Train: 300}, "Data: sinc, 300 training examples."},
+		{"millions", records.Dataset{Name: "big", Train: 1234567, Test: 60000}, "Data: big, 1,234,567 training and 60,000 test examples."},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := DataSentence(c.d); got != c.want {
+				t.Errorf("DataSentence = %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -114,6 +114,13 @@ func (r *Recorder) dropFrom(run, model string, epoch float64) error {
 	})
 }
 
+// dropSeedFrom is dropFrom for the rows of one seed of (run, model) only.
+func (r *Recorder) dropSeedFrom(run, model string, seed records.Seed, epoch float64) error {
+	return r.dropRows(func(row records.Row) bool {
+		return row.Run == run && row.Model == model && row.Seed == seed && (math.IsNaN(row.Epoch) || row.Epoch > epoch)
+	})
+}
+
 // dropRows rewrites the records without the rows for which drop returns true.
 func (r *Recorder) dropRows(drop func(records.Row) bool) error {
 	r.mu.Lock()
@@ -161,9 +168,9 @@ func safeName(s string) string {
 }
 
 // epochStats reads back the train and test loss and accuracy that fit recorded for
-// (run, model) at epoch in rows with the given step, for a resumed training that has
-// no epochs left to run.
-func (r *Recorder) epochStats(run, model string, epoch, step int) (EpochStats, error) {
+// (run, model, seed) at epoch in rows with the given step, for a resumed training that
+// has no epochs left to run.
+func (r *Recorder) epochStats(run, model string, seed records.Seed, epoch, step int) (EpochStats, error) {
 	st := EpochStats{Epoch: epoch, TrainLoss: math.NaN(), TrainAcc: math.NaN(), TestLoss: math.NaN(), TestAcc: math.NaN()}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -175,7 +182,7 @@ func (r *Recorder) epochStats(run, model string, epoch, step int) (EpochStats, e
 		return st, fmt.Errorf("problems: resuming: %w", err)
 	}
 	for _, row := range t.Run(run).Model(model) {
-		if row.Epoch != float64(epoch) || row.Step != step {
+		if row.Epoch != float64(epoch) || row.Step != step || row.Seed != seed {
 			continue
 		}
 		switch row.Split + "/" + row.Metric {
