@@ -249,3 +249,42 @@ func quantile7(p float64, sorted []float64) float64 {
 	}
 	return sorted[i] + (h-lo)*(sorted[i+1]-sorted[i])
 }
+
+// SweepBands pairs the metric rows of t with their coordinate rows (records.Table.Join)
+// and summarises, for each label, the curves of metric against coord of the different
+// seeds with SeedBand. label names the group a pair belongs to.
+func SweepBands(t records.Table, coord, metric string, kind BandKind, label func(records.Pair) string) ([]Band, error) {
+	pairs, err := t.Join(coord, metric)
+	if err != nil {
+		return nil, missing("no %q rows with a %q row of the same run, model and step", metric, coord)
+	}
+	var order []string
+	bySeed := map[string]map[records.Seed][]records.Point{}
+	var seedOrder = map[string][]records.Seed{}
+	for _, p := range pairs {
+		l := label(p)
+		if _, ok := bySeed[l]; !ok {
+			order = append(order, l)
+			bySeed[l] = map[records.Seed][]records.Point{}
+		}
+		if _, ok := bySeed[l][p.Seed]; !ok {
+			seedOrder[l] = append(seedOrder[l], p.Seed)
+		}
+		bySeed[l][p.Seed] = append(bySeed[l][p.Seed], records.Point{X: p.X, Y: p.Y})
+	}
+	out := make([]Band, 0, len(order))
+	for _, l := range order {
+		var curves []Series
+		for _, s := range seedOrder[l] {
+			pts := bySeed[l][s]
+			records.SortByX(pts)
+			curves = append(curves, series(s.String(), pts))
+		}
+		b, err := SeedBand(l, kind, curves)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}

@@ -142,3 +142,38 @@ func TestDataSentence(t *testing.T) {
 		})
 	}
 }
+
+// TestSweepBandsOverSeeds checks predictions of two seeds on a grid whose x was
+// recorded once without a seed: the band at each x runs between the two seeds, and the
+// chart draws with the truth.
+func TestSweepBandsOverSeeds(t *testing.T) {
+	var tb records.Table
+	for i := range 5 {
+		x := float64(i) / 4
+		tb = append(tb, records.Row{Run: "sinc", Model: "truth", Split: "grid", Step: i, Epoch: math.NaN(), Metric: "x", Value: x},
+			records.Row{Run: "sinc", Model: "truth", Split: "grid", Step: i, Epoch: math.NaN(), Metric: "y", Value: x * x},
+			records.Row{Run: "sinc", Model: "deep", Split: "grid", Step: i, Epoch: math.NaN(), Metric: "x", Value: x})
+		for seed := uint64(1); seed <= 2; seed++ {
+			tb = append(tb, records.Row{Run: "sinc", Model: "deep", Split: "grid", Seed: records.SeedOf(seed), Step: i, Epoch: math.NaN(), Metric: "y", Value: x*x + float64(seed)})
+		}
+	}
+	bands, err := SweepBands(tb.Model("deep"), "x", "y", MedianRange, func(p records.Pair) string { return p.Model })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bands) != 1 || bands[0].Seeds != 2 || len(bands[0].X) != 5 {
+		t.Fatalf("bands %+v, want one band of 2 seeds at 5 points", bands)
+	}
+	b := bands[0]
+	if b.Lo[2] != 0.25+1 || b.Hi[2] != 0.25+2 || b.Center[2] != 0.25+1.5 {
+		t.Errorf("at x=0.5: %v [%v, %v], want 1.75 [1.25, 2.25]", b.Center[2], b.Lo[2], b.Hi[2])
+	}
+	truth, err := sweep(tb.Model("truth"), "x", "y", func(records.Pair) string { return "ground truth" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := PredictionBandChart(Axes{Title: "sinc"}, MedianRange, truth[0], bands...)
+	if err != nil || f.nleg != 3 {
+		t.Errorf("PredictionBandChart: %v, %d legend entries; want truth, the band and its description", err, nanleg(f))
+	}
+}
