@@ -207,7 +207,7 @@ func addXY(rec *Recorder, run, model string, i int, x, y float64) error {
 
 // answer11 says which depth fit each function best, from the measured final losses.
 func answer11(res RunResult) string {
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	byFn := map[string][][2]any{}
 	for k, v := range sum {
 		parts := strings.Split(k, "/")

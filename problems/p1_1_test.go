@@ -66,7 +66,7 @@ func repeat(w, n int) []int {
 func TestProblem11DeepFitsSmoothFunction(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "1-1", testEnv(t, nil))
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	var counts []float64
 	best := math.Inf(1)
 	for _, d := range []string{"depth-1", "depth-2", "depth-4", "depth-7"} {

@@ -153,7 +153,7 @@ func answer12(res RunResult) string {
 		acc, params, l float64
 	}
 	tasks := map[string][]entry{}
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	for k, v := range sum {
 		p := strings.Split(k, "/")
 		if len(p) == 3 && p[2] == "test_accuracy" {

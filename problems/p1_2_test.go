@@ -9,7 +9,7 @@ func TestProblem12CNNLearnsDigits(t *testing.T) {
 	env := testEnv(t, nil)
 	env.Dataset = "digits"
 	res, tab := mustExecute(t, "1-2", env)
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	best := 0.0
 	for _, m := range []string{"cnn-2", "cnn-4"} {
 		acc := summaryValue(t, sum, "digits/"+m+"/test_accuracy")

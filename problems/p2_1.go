@@ -321,7 +321,7 @@ func summarize21(rec *Recorder, runs [][]snapshot) {
 // answer21 reports the explained variance and how the trajectories relate, from the
 // measured summary.
 func answer21(res RunResult) string {
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d trainings from different seeds, %d snapshots each, reached a mean final training accuracy of %.2f%% (%.2f%% to %.2f%%). ",
 		int(sum["runs"]), int(sum["snapshots_per_run"]), 100*sum["final_train_accuracy/mean"], 100*sum["final_train_accuracy/min"], 100*sum["final_train_accuracy/max"])

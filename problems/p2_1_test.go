@@ -78,7 +78,7 @@ func TestP21QuickProfile(t *testing.T) {
 	env := testEnv(t, nil)
 	res, _ := mustExecute(t, "2-1", env)
 	check21(t, env.Dir, 8, 8)
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	if n := summaryValue(t, sum, "snapshots_per_run"); n < 8 {
 		t.Errorf("%v snapshots per run, want at least 8", n)
 	}
@@ -142,5 +142,5 @@ func TestP21ResumeAfterInterrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := []string{"explained1/pca-model", "explained1/pca-layer", "final_train_accuracy/mean", "final_distance/mean"}
-	checkSummariesAgree(t, res.Manifest.Summary, want.Manifest.Summary, keys, 1e-9, false)
+	checkSummariesAgree(t, res.Manifest.Flat(), want.Manifest.Flat(), keys, 1e-9, false)
 }

@@ -164,7 +164,7 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 	}
 	defer m.Close()
 	run := records.RunGradNormPrefix + task
-	if _, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Epochs: epochs, Batch: batch, StepRun: run}); err != nil {
+	if _, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Seed: records.SeedOf(seed), Epochs: epochs, Batch: batch, StepRun: run}); err != nil {
 		return err
 	}
 	// Summaries from the rows just written: the same numbers the figure shows.

@@ -9,7 +9,7 @@ import (
 // answer22 reports what the gradient norm did and what the Hessian looks like where
 // the gradient vanishes, from the measured summary.
 func answer22(res RunResult) string {
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	var b strings.Builder
 	var runs []string
 	for k := range sum {

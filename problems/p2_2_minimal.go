@@ -121,7 +121,7 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 // rows go last, so that a run killed before them redoes the unit.
 func writeMinimal(rec *Recorder, s *settings22, an *tfgraph.Model, run string, r minimalResult) error {
 	add := func(split string, step int, metric string, v float64) error {
-		return addSeeded(rec, run, model22, split, r.Seed, step, NoEpoch, metric, v)
+		return rec.AddSeeded(run, model22, split, r.Seed, step, NoEpoch, metric, v)
 	}
 	for _, g := range []struct {
 		split string
@@ -256,10 +256,4 @@ func hessianSpectrum(m *tfgraph.Model, tol float64, r *minimalResult) error {
 	r.EigTol, r.Eigenvalues = tol, sp.Eigenvalues
 	r.Ratio = analysis.MinimalRatio(sp.Eigenvalues, tol)
 	return nil
-}
-
-// addSeeded appends one row of the training that used seed.
-func addSeeded(rec *Recorder, run, model, split string, seed uint64, step int, epoch float64, metric string, v float64) error {
-	_ = seed
-	return rec.Add(run, model, split, step, epoch, metric, v)
 }

@@ -79,7 +79,7 @@ func TestP22QuickProfile(t *testing.T) {
 	if converged == 0 {
 		t.Errorf("no training reached a gradient norm below %g", s.Tol)
 	}
-	if got := summaryValue(t, res.Manifest.Summary, "converged_share"); !(math.Abs(got-float64(converged)/float64(s.Trainings)) <= 1e-12) {
+	if got := summaryValue(t, res.Manifest.Flat(), "converged_share"); !(math.Abs(got-float64(converged)/float64(s.Trainings)) <= 1e-12) {
 		t.Errorf("summary converged_share %v, records say %d of %d", got, converged, s.Trainings)
 	}
 }
@@ -233,5 +233,5 @@ func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
 	if g, w := res.Manifest.SummaryKeys(), want.Manifest.SummaryKeys(); len(g) != len(w) {
 		t.Errorf("summary keys: resumed run %v, uninterrupted run %v", g, w)
 	}
-	checkSummariesAgree(t, res.Manifest.Summary, want.Manifest.Summary, want.Manifest.SummaryKeys(), 1e-9, true)
+	checkSummariesAgree(t, res.Manifest.Flat(), want.Manifest.Flat(), want.Manifest.SummaryKeys(), 1e-9, true)
 }

@@ -190,7 +190,7 @@ func b2f(b bool) float64 {
 // answer31 says whether the network fitted the random labels, in how many epochs, and
 // what its test accuracy was, against the true-label contrast when there is one.
 func answer31(res RunResult) string {
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	var b strings.Builder
 	target := 0.99
 	if v, ok := res.Manifest.Settings["target"].(float64); ok {

@@ -11,7 +11,7 @@ import (
 func TestProblem31FitsRandomLabels(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-1", testEnv(t, nil))
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	trainAcc, testAcc := summaryValue(t, sum, "random-labels/train_accuracy"), summaryValue(t, sum, "random-labels/test_accuracy")
 	if trainAcc < 0.99 {
 		t.Errorf("training accuracy on random labels %.4f, want >= 0.99", trainAcc)

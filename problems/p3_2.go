@@ -173,7 +173,7 @@ func sweep32(sum map[string]float64) []point32 {
 // answer32 describes how the measured train and test metrics move with the number of
 // parameters: where the test loss and accuracy are best, and the gap at the largest.
 func answer32(res RunResult) string {
-	pts := sweep32(res.Manifest.Summary)
+	pts := sweep32(res.Manifest.Flat())
 	if len(pts) == 0 {
 		return "No model finished."
 	}

@@ -13,7 +13,7 @@ import (
 func TestProblem32ParamSweep(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-2", testEnv(t, nil))
-	pts := sweep32(res.Manifest.Summary)
+	pts := sweep32(res.Manifest.Flat())
 	if len(pts) < 10 {
 		t.Fatalf("%d models, want at least 10", len(pts))
 	}

@@ -277,7 +277,7 @@ func (x *exp33) train(ctx context.Context, c config33) (*trained33, error) {
 	met := func(st EpochStats) bool {
 		return st.TrainAcc >= x.s.TargetAccuracy || (x.s.TargetLoss > 0 && st.TrainLoss <= x.s.TargetLoss)
 	}
-	last, err := fit(ctx, x.env, x.rec, m, fitOptions{Run: run33Train, Model: fmt.Sprintf("%s-seed-%d", name, c.seed+1),
+	last, err := fit(ctx, x.env, x.rec, m, fitOptions{Run: run33Train, Model: name, Seed: records.SeedOf(t.seed),
 		Epochs: epochs, Batch: c.batch, EvalTrain: true, Until: met})
 	if err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func (x *exp33) measure(t *trained33, bi int) error {
 		}
 	}
 	add := func(split, metric string, v float64) error {
-		return addSeeded(x.rec, run33Sensitivity, t.name, split, t.seed, bi, NoEpoch, metric, v)
+		return x.rec.AddSeeded(run33Sensitivity, t.name, split, t.seed, bi, NoEpoch, metric, v)
 	}
 	rows := []struct {
 		split, metric string

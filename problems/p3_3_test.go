@@ -16,7 +16,7 @@ import (
 func TestProblem33Flatness(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-3", testEnv(t, nil))
-	sum := res.Manifest.Summary
+	sum := res.Manifest.Flat()
 	for _, run := range []string{"interp-batch", "interp-lr"} {
 		rows := tab.Run(run)
 		alphas := rows.Metric("alpha")

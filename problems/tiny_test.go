@@ -1,8 +1,8 @@
 package problems
 
 import (
+	"encoding/json"
 	"maps"
-	"math"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -56,13 +56,9 @@ func TestProblemsTiny(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if man.Status != records.StatusOK || len(man.Summary) == 0 {
-				t.Errorf("manifest status %q with %d summary values, want ok and a summary", man.Status, len(man.Summary))
-			}
-			for k, v := range man.Summary {
-				if math.IsInf(v, 0) {
-					t.Errorf("summary %s is %v", k, v)
-				}
+			var sum map[string]json.RawMessage
+			if err := json.Unmarshal(man.Summary, &sum); err != nil || man.Status != records.StatusOK || len(sum) == 0 {
+				t.Errorf("manifest status %q with summary %.80s (%v), want ok and a summary object", man.Status, man.Summary, err)
 			}
 			for k, v := range over {
 				got, ok := res.Manifest.Settings[k]
