@@ -112,22 +112,25 @@ func run22(ctx context.Context, env *Env, rec *Recorder) error {
 	if !slices.Contains(s.Tasks, "mnist") {
 		rec.DatasetInfo(s.Function, fmt.Sprintf("%d points on [%g, %g]", s.Points, s.Lo, s.Hi), s.Points, 0)
 	}
+	var gns []gradNorm22
 	for i, task := range s.Tasks {
-		if err := gradNormTraining(ctx, env, rec, s, task, seedFor(env.Seed, 1000+i)); err != nil {
+		g, err := gradNormTraining(ctx, env, rec, s, task, seedFor(env.Seed, 1000+i))
+		if err != nil {
 			return err
 		}
+		gns = append(gns, g)
 	}
 	rs, err := minimalRatios(ctx, env, rec, s)
 	if err != nil {
 		return err
 	}
-	summarize22(rec, s, rs)
-	return nil
+	return rec.SetSummary(summarize22(s, gns, rs))
 }
 
 // gradNormTraining trains one model on task from seed, recording the loss and the
-// gradient norm of every iteration (run gradnorm-<task>), and summarises them.
-func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string, seed uint64) error {
+// gradient norm of every iteration (run gradnorm-<task>), and summarises them from
+// the rows just written, the numbers the figure shows.
+func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string, seed uint64) (gradNorm22, error) {
 	var (
 		spec          tfgraph.Spec
 		train         *tfgraph.Data
@@ -137,7 +140,7 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 	if task == "mnist" {
 		ds, err := env.loadData("")
 		if err != nil {
-			return err
+			return gradNorm22{}, err
 		}
 		set := ds.Train
 		if s.MNISTTrain > 0 {
@@ -149,7 +152,7 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 	} else {
 		x, y, err := data.Function(task, s.FnPoints, s.Lo, s.Hi)
 		if err != nil {
-			return fmt.Errorf("problems: 2-2: %w", err)
+			return gradNorm22{}, fmt.Errorf("problems: 2-2: %w", err)
 		}
 		spec = tfgraph.MLP(model22, 1, s.FnHidden, 1, tfgraph.Tanh, tfgraph.MSE)
 		train, epochs, batch, lr = &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, s.FnEpochs, s.FnBatch, s.FnLR
@@ -160,29 +163,22 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 		Optimizer: tfgraph.Optimizer{Kind: tfgraph.Adam, LearningRate: lr},
 	})
 	if err != nil {
-		return err
+		return gradNorm22{}, err
 	}
 	defer m.Close()
 	run := records.RunGradNormPrefix + task
 	if _, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Seed: records.SeedOf(seed), Epochs: epochs, Batch: batch, StepRun: run}); err != nil {
-		return err
+		return gradNorm22{}, err
 	}
-	// Summaries from the rows just written: the same numbers the figure shows.
 	series, err := readSeries(rec, env.Dir, run, spec.Name, "train", "loss", "grad_norm")
 	if err != nil {
-		return err
+		return gradNorm22{}, err
 	}
 	loss, gn := series[0], series[1]
 	if len(loss) == 0 || len(gn) != len(loss) {
-		return fmt.Errorf("problems: 2-2: %s has %d loss and %d gradient-norm rows", run, len(loss), len(gn))
+		return gradNorm22{}, fmt.Errorf("problems: 2-2: %s has %d loss and %d gradient-norm rows", run, len(loss), len(gn))
 	}
 	lc, gc := analysis.SummarizeCurve(loss, len(loss)/10), analysis.SummarizeCurve(gn, len(gn)/10)
-	rec.Summary(run+"/iterations", float64(gc.Len))
-	rec.Summary(run+"/first_loss", lc.First)
-	rec.Summary(run+"/last_loss", lc.Tail)
-	rec.Summary(run+"/first_grad_norm", gc.First)
-	rec.Summary(run+"/peak_grad_norm", gc.Peak)
-	rec.Summary(run+"/peak_iteration", float64(gc.PeakIndex+1))
-	rec.Summary(run+"/last_grad_norm", gc.Tail)
-	return nil
+	return gradNorm22{Task: task, Seed: seed, Train: train.N(), Iterations: gc.Len, FirstLoss: lc.First, LastLoss: lc.Tail,
+		FirstGradNorm: gc.First, PeakGradNorm: gc.Peak, PeakIteration: gc.PeakIndex + 1, LastGradNorm: gc.Tail}, nil
 }

@@ -64,7 +64,7 @@ type settings33 struct {
 
 func defaults33(p Profile) any {
 	s := &settings33{
-		Hidden: []int{256, 256}, Train: 2048, Seeds: 3,
+		Hidden: []int{64, 64}, Train: 1024, Seeds: 3, SensitivityExamples: 500,
 		TargetAccuracy: 0.99, StepBudget: 2000,
 		Optimizer: "adam", LearningRate: 1e-3, ScalingBase: 64,
 		Batches: []int{16, 64, 256, 1024}, PairBatches: []int{64, 1024},
@@ -73,7 +73,7 @@ func defaults33(p Profile) any {
 		SharpnessEps: []float64{1e-3, 5e-4}, SharpnessIters: 10, SharpnessStep: 0.5, Subspace: 100,
 	}
 	if p == Full {
-		s.Train, s.Seeds, s.StepBudget = 0, 5, 20000
+		s.Hidden, s.Train, s.Seeds, s.StepBudget, s.SensitivityExamples = []int{256, 256}, 0, 5, 20000, 0
 		s.Batches = []int{16, 64, 256, 1024, 6000}
 		s.PairBatches = []int{256, 6000}
 		s.SharpnessIters, s.SharpnessStep = 20, 0.25

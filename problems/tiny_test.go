@@ -19,8 +19,13 @@ var tinySettings = map[string]map[string]string{
 	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
 	"3-1": {"epochs": "2", "train": "300"},
 	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32"},
-	"3-3": {"epochs": "1", "train": "512", "alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50"},
+	"3-3": {"train": "256", "hidden": "16", "seeds": "2", "batches": "32,256", "pair_batches": "32,256", "step_budget": "16",
+		"alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50", "subspace": "10"},
 }
+
+// tinyChecks are problem-specific checks of a tiny run's summary and records, by
+// problem; each gets the settings given.
+var tinyChecks = map[string]func(t *testing.T, res *RunResult, tab records.Table, over map[string]string){}
 
 // quickProfileOnly skips a test that runs a problem's quick profile when -short asks
 // for the fast tier; TestProblemsTiny covers every problem there.
@@ -72,6 +77,9 @@ func TestProblemsTiny(t *testing.T) {
 			}
 			if p.Answer == nil || p.Answer(*res) == "" {
 				t.Error("no answer")
+			}
+			if check, ok := tinyChecks[p.Name]; ok {
+				check(t, res, tab, over)
 			}
 		})
 	}
