@@ -188,8 +188,11 @@ func plan33(t records.Table) ([]job, error) {
 	}
 	jobs = append(jobs, job{
 		name:    "sensitivity",
-		caption: "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness (ε as given) against the training batch size.",
+		caption: "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and sharpness (ε as given; _sub<p>: in a random p-dimensional subspace) against the training batch size, every model trained to the same training criterion; median over seeds with a min–max band, models that missed the criterion left out.",
 		build: func() (*Figure, error) {
+			if len(t.Metric(records.MetricReached)) > 0 {
+				return sensitivityBands(t)
+			}
 			return sweepChart(t, records.MetricBatchSize, "batch size", "generalization, sensitivity and sharpness against batch size", true)
 		},
 	})
