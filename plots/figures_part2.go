@@ -191,5 +191,8 @@ func plan22(t records.Table) ([]job, error) {
 			return RatioChart(Axes{Title: fmt.Sprintf("loss against minimal ratio (%d runs)", len(pts)), X: "minimal ratio", Y: "loss"}, pts)
 		},
 	})
+	if len(t.Split(records.SplitSpectrum)) == 0 {
+		return jobs, nil // records from before the spectra were recorded
+	}
 	return append(jobs, spectrumJobs(t)...), nil
 }
