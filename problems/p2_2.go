@@ -63,6 +63,10 @@ type settings22 struct {
 	// relative to the largest |eigenvalue| of each end point.
 	AbsTols []float64 `set:"abs_tols" range:"[0,inf)"`
 	RelTols []float64 `set:"rel_tols" range:"[0,1)"`
+	// Workers is the number of minimal-ratio trainings run at once, each with its own
+	// models (the networks are too small to use more than one core each); the results
+	// do not depend on it.
+	Workers int `set:"workers" range:"[1,64]"`
 }
 
 func defaults22(p Profile) any {
@@ -75,6 +79,7 @@ func defaults22(p Profile) any {
 		Phase2Steps: 300, Tol: 1e-4, EigTol: 1e-5,
 		AbsTols: []float64{0, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
 		RelTols: []float64{1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
+		Workers: 2,
 	}
 	if p == Full {
 		s.MNISTEpochs, s.FnEpochs = 10, 20000

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -78,12 +79,46 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 			return nil, err
 		}
 	}
-	// One float64 model with exact second derivatives serves every end point.
-	an, err := tfgraph.New(spec, train, nil, tfgraph.Config{DType: tfgraph.Float64, SecondOrder: true, Session: env.session()})
-	if err != nil {
-		return nil, err
+	// Workers train the end points concurrently, each with its own float64 model with
+	// exact second derivatives; the rows are written in order of the trainings.
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel, below: a failed run stops the other workers
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type outcome struct {
+		r   minimalResult
+		err error
 	}
-	defer an.Close()
+	out := make([]chan outcome, s.Trainings)
+	todo := make(chan int, s.Trainings)
+	for i := range out {
+		out[i] = make(chan outcome, 1)
+		if _, ok := done[fmt.Sprintf("seed-%d", i+1)]; !ok {
+			todo <- i
+		}
+	}
+	close(todo)
+	for range max(1, min(s.Workers, s.Trainings)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			an, err := tfgraph.New(spec, train, nil, tfgraph.Config{DType: tfgraph.Float64, SecondOrder: true, Session: env.session()})
+			if err == nil {
+				defer an.Close()
+			}
+			for i := range todo {
+				if err == nil {
+					err = ctx.Err()
+				}
+				if err != nil {
+					out[i] <- outcome{err: err}
+					continue
+				}
+				r, err := endPoint(ctx, rec, s, spec, train, an, i, seedFor(env.Seed, i), env.session())
+				out[i] <- outcome{r, err}
+			}
+		}()
+	}
 	results := make([]minimalResult, 0, s.Trainings)
 	bar := env.progress(s.Trainings, "minimal ratio")
 	defer bar.Close()
@@ -93,15 +128,14 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 		run := fmt.Sprintf("seed-%d", i+1)
 		r, ok := done[run]
 		if !ok {
-			if r, err = trainToCritical(ctx, s, spec, train, an, seed, env.session()); err == nil {
-				err = hessianSpectrum(an, s.EigTol, &r)
+			o := <-out[i]
+			if o.err == nil {
+				o.err = writeMinimal(rec, s, run, o.r)
 			}
-			if err == nil {
-				err = writeMinimal(rec, s, an, run, r)
+			if o.err != nil {
+				return nil, fmt.Errorf("problems: 2-2: %s: %w", run, o.err)
 			}
-			if err != nil {
-				return nil, fmt.Errorf("problems: 2-2: %s: %w", run, err)
-			}
+			r = o.r
 			env.log().Info("minimal ratio", "run", run, "loss", r.Loss, "grad_norm", r.GradNorm, "steps", r.Steps, "ratio", r.Ratio, "min_eig", r.MinEig)
 		}
 		r.Seed = seed
@@ -115,11 +149,28 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 	return results, nil
 }
 
+// endPoint trains training i from seed to its end point on an (trainToCritical),
+// computes the Hessian's spectrum there and exports the end point's parameters.
+func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, i int, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
+	r, err := trainToCritical(ctx, s, spec, train, an, seed, sess)
+	if err != nil {
+		return r, err
+	}
+	if err := hessianSpectrum(an, s.EigTol, &r); err != nil {
+		return r, err
+	}
+	return r, exportParams(rec, an, paramsExport{
+		Run: fmt.Sprintf("seed-%d", i+1), Model: model22, Seed: seed, DType: tfgraph.Float64,
+		Data:    functionData(s.Function, s.Points, s.Lo, s.Hi),
+		Metrics: map[string]float64{"train_loss": r.Loss, "grad_norm": r.GradNorm, "minimal_ratio": r.Ratio},
+	})
+}
+
 // writeMinimal writes the rows of one end point: its measurements (split train), its
-// eigenvalue counts and minimal ratio at every tolerance (splits tol-abs and tol-rel),
-// its spectrum (split spectrum), and exports its parameters. The unit's measurement
-// rows go last, so that a run killed before them redoes the unit.
-func writeMinimal(rec *Recorder, s *settings22, an *tfgraph.Model, run string, r minimalResult) error {
+// eigenvalue counts and minimal ratio at every tolerance (splits tol-abs and tol-rel)
+// and its spectrum (split spectrum). The unit's measurement rows go last, so that a run
+// killed before them redoes the unit.
+func writeMinimal(rec *Recorder, s *settings22, run string, r minimalResult) error {
 	add := func(split string, step int, metric string, v float64) error {
 		return rec.AddSeeded(run, model22, split, r.Seed, step, NoEpoch, metric, v)
 	}
@@ -150,13 +201,6 @@ func writeMinimal(rec *Recorder, s *settings22, an *tfgraph.Model, run string, r
 		if err := add(records.SplitSpectrum, k, records.MetricEigenvalue, ev); err != nil {
 			return err
 		}
-	}
-	if err := exportParams(rec, an, paramsExport{
-		Run: run, Model: model22, Seed: r.Seed, DType: tfgraph.Float64,
-		Data:    functionData(s.Function, s.Points, s.Lo, s.Hi),
-		Metrics: map[string]float64{"train_loss": r.Loss, "grad_norm": r.GradNorm, "minimal_ratio": r.Ratio},
-	}); err != nil {
-		return err
 	}
 	for k, v := range r.values() {
 		if err := add(records.SplitTrain, NoStep, metrics22[k], v); err != nil {

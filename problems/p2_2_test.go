@@ -320,3 +320,22 @@ func checkSummary22(t *testing.T, res *RunResult, tab records.Table, s *settings
 		t.Errorf("%d exported end points (%v), want %d", len(dirs), err, s.Trainings)
 	}
 }
+
+// TestP22WorkersKeepRecords checks that the minimal-ratio trainings give the same rows,
+// in the same order, whether one worker or three run them.
+func TestP22WorkersKeepRecords(t *testing.T) {
+	var tabs []records.Table
+	for _, w := range []string{"1", "3"} {
+		over := map[string]string{"tasks": "sinc", "fn_epochs": "2", "trainings": "4", "phase1_epochs": "20", "phase2_steps": "5", "workers": w}
+		_, tab := mustExecute(t, "2-2", testEnv(t, over))
+		tabs = append(tabs, tab.Where(func(r records.Row) bool { return len(r.Run) > 5 && r.Run[:5] == "seed-" }))
+	}
+	if len(tabs[0]) == 0 || len(tabs[0]) != len(tabs[1]) {
+		t.Fatalf("%d and %d rows of the minimal-ratio trainings", len(tabs[0]), len(tabs[1]))
+	}
+	for i := range tabs[0] {
+		if a, b := tabs[0][i], tabs[1][i]; a.Key() != b.Key() || a.Metric != b.Metric || a.Value != b.Value {
+			t.Fatalf("row %d: one worker wrote %+v, three %+v", i, a, b)
+		}
+	}
+}
