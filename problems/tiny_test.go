@@ -13,13 +13,24 @@ import (
 // tinySettings make every problem run in seconds: the settings of the -short tier.
 // The quick-profile tests, which check the science, are skipped with -short.
 var tinySettings = map[string]map[string]string{
-	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64"},
+	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64", "batch": "32", "seeds": "2"},
 	"1-2": {"epochs": "1", "train": "300"},
 	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300"},
 	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
 	"3-1": {"epochs": "2", "train": "300"},
 	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32"},
 	"3-3": {"epochs": "1", "train": "512", "alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50"},
+}
+
+// tinyChecks check the typed summaries of the tiny runs against the tiny settings.
+var tinyChecks = map[string]func(t *testing.T, res *RunResult, tab records.Table){
+	"1-1": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary11
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check11(t, &s, tab, []string{"sinc"}, 2, 2)
+	},
 }
 
 // quickProfileOnly skips a test that runs a problem's quick profile when -short asks
@@ -72,6 +83,9 @@ func TestProblemsTiny(t *testing.T) {
 			}
 			if p.Answer == nil || p.Answer(*res) == "" {
 				t.Error("no answer")
+			}
+			if check := tinyChecks[p.Name]; check != nil {
+				check(t, res, tab)
 			}
 		})
 	}
