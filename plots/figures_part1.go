@@ -95,8 +95,8 @@ func union(a, b []string) []string {
 // Problem 1-2: train on actual tasks.
 var figures12 = problemFigures{
 	figures: []FigureInfo{
-		{"loss-<task>", "Training loss (cross-entropy, log scale) of every model against epoch, one figure per task."},
-		{"accuracy-<task>", "Training accuracy of every model against epoch, one figure per task; the legend gives each model's test accuracy."},
+		{"loss-<task>", "Training loss (cross-entropy, log scale) of every model against epoch, one figure per task: the median over seeds with the 25th–75th percentile band."},
+		{"accuracy-<task>", "Training accuracy of every model against epoch, one figure per task: the median over seeds with the 25th–75th percentile band; the legend gives each model's mean test accuracy over seeds."},
 	},
 	plan: plan12,
 }
@@ -111,8 +111,8 @@ func plan12(t records.Table) ([]job, error) {
 	var jobs []job
 	for _, run := range runs {
 		label := func(r records.Row) string {
-			if v, ok := last(t.Run(run).Model(r.Model).Split(records.SplitTest).Metric(records.MetricAccuracy)); ok {
-				return fmt.Sprintf("%s (test %s)", r.Model, percent(v, 2))
+			if v, n, ok := meanLast(t.Run(run).Model(r.Model).Split(records.SplitTest).Metric(records.MetricAccuracy)); ok {
+				return fmt.Sprintf("%s (test %s, mean of %d)", r.Model, percent(v, 2), n)
 			}
 			return r.Model
 		}
@@ -120,25 +120,46 @@ func plan12(t records.Table) ([]job, error) {
 			metric, y, caption string
 			log                bool
 		}{
-			{records.MetricLoss, "training loss (cross-entropy)", "Training loss (cross-entropy, log scale) of every model against epoch on %s; the legend gives each model's test accuracy.", true},
-			{records.MetricAccuracy, "training accuracy", "Training accuracy of every model against epoch on %s; the legend gives each model's test accuracy.", false},
+			{records.MetricLoss, "training loss (cross-entropy)", "Training loss (cross-entropy, log scale) of every model against epoch on %s: %s; the legend gives each model's mean test accuracy over seeds.", true},
+			{records.MetricAccuracy, "training accuracy", "Training accuracy of every model against epoch on %s: %s; the legend gives each model's mean test accuracy over seeds.", false},
 		} {
 			jobs = append(jobs, job{
 				name:    c.metric + "-" + fileName(run),
-				caption: fmt.Sprintf(c.caption, run),
+				caption: fmt.Sprintf(c.caption, run, MedianIQR.Describe()),
 				build: func() (*Figure, error) {
 					rows := train.Run(run).Metric(c.metric)
 					if len(rows) == 0 {
 						return nil, missing("run %s has no %q rows in split train", run, c.metric)
 					}
-					s, err := curves(rows, records.ByEpoch, label)
+					b, err := SeedBands(rows, records.ByEpoch, MedianIQR, label)
 					if err != nil {
 						return nil, err
 					}
-					return LineChart(Axes{Title: run + ": " + c.y, X: "epoch", Y: c.y, LogY: c.log}, s...)
+					return BandChart(Axes{Title: run + ": " + c.y, X: "epoch", Y: c.y, LogY: c.log}, MedianIQR, b...)
 				},
 			})
 		}
 	}
 	return jobs, nil
+}
+
+// meanLast returns the mean over seeds of the last value (in file order) of each seed's
+// rows in t, and the number of seeds.
+func meanLast(t records.Table) (float64, int, bool) {
+	lastOf := map[records.Seed]float64{}
+	var order []records.Seed
+	for _, r := range t {
+		if _, ok := lastOf[r.Seed]; !ok {
+			order = append(order, r.Seed)
+		}
+		lastOf[r.Seed] = r.Value
+	}
+	if len(order) == 0 {
+		return 0, 0, false
+	}
+	var sum float64
+	for _, s := range order {
+		sum += lastOf[s]
+	}
+	return sum / float64(len(order)), len(order), true
 }

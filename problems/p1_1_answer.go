@@ -96,8 +96,9 @@ func (s *summary11) fill(fits []fit11) {
 		s.Orderings = append(s.Orderings, ordering11{Function: fn.Function, Ordering: orderOf(names, vals)})
 		for _, m := range s.Models[1:] {
 			b := s.Models[0].Model
-			e, share := pairedEffect(logs[fn.Function+"/"+m.Model], logs[fn.Function+"/"+b])
-			s.Effects = append(s.Effects, Effect{A: m.Model, B: b, Measure: fn.Function + ": final log10 training MSE", Estimate: e, Share: share})
+			e := pairedEffect(logs[fn.Function+"/"+m.Model], logs[fn.Function+"/"+b])
+			e.A, e.B, e.Measure = m.Model, b, fn.Function+": final log10 training MSE"
+			s.Effects = append(s.Effects, e)
 		}
 	}
 }
@@ -150,7 +151,7 @@ func answer11(res RunResult) string {
 			} else if e.Estimate.Excludes(0) {
 				verdict = e.B + " fits better"
 			}
-			fmt.Fprintf(&b, "%s minus %s, final log10 MSE: %s; %s is lower in %s seeds: %s. ", e.A, e.B, interval(e.Estimate, 2), e.A, ofSeeds(e.Share, e.Estimate.N), verdict)
+			fmt.Fprintf(&b, "%s minus %s, final log10 MSE: %s; %s is lower in %s seeds: %s. ", e.A, e.B, interval(e.Estimate, 2), e.A, ofSeeds(e.Lower, e.Estimate.N), verdict)
 		}
 		o := s.Orderings[fi]
 		if o.Share == 1 {

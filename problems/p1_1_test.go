@@ -150,8 +150,8 @@ func check11(t *testing.T, s *summary11, tab records.Table, fns []string, depths
 		}
 	}
 	for _, e := range s.Effects {
-		if e.Estimate.N != seeds || (seeds > 1 && !e.Estimate.Defined()) || e.Share < 0 || e.Share > 1 {
-			t.Errorf("effect %s - %s (%s): %+v, share %v", e.A, e.B, e.Measure, e.Estimate, e.Share)
+		if e.Estimate.N != seeds || (seeds > 1 && !e.Estimate.Defined()) || e.Lower < 0 || e.Lower+e.Higher > 1 {
+			t.Errorf("effect %s - %s (%s): %+v, shares %v %v", e.A, e.B, e.Measure, e.Estimate, e.Lower, e.Higher)
 		}
 	}
 }

@@ -99,23 +99,26 @@ func ofSeeds(share float64, n int) string {
 	return fmt.Sprintf("%d of %d", int(math.Round(share*float64(n))), n)
 }
 
-// pairedEffect returns the estimate of a[k] - b[k] over the seeds they share, and the
-// share of those seeds in which a[k] < b[k].
-func pairedEffect(a, b []float64) (records.Estimate, float64) {
+// pairedEffect returns the effect of a[k] - b[k] over the seeds they share.
+func pairedEffect(a, b []float64) Effect {
 	n := min(len(a), len(b))
-	d, _ := records.PairedDiff(a[:n], b[:n]) // equal lengths
-	s, _ := records.Share(a[:n], b[:n], func(x, y float64) bool { return x < y })
-	return d, s
+	var e Effect
+	e.Estimate, _ = records.PairedDiff(a[:n], b[:n]) // equal lengths
+	e.Lower, _ = records.Share(a[:n], b[:n], func(x, y float64) bool { return x < y })
+	e.Higher, _ = records.Share(a[:n], b[:n], func(x, y float64) bool { return x > y })
+	return e
 }
 
 // Effect is a difference between two models measured seed by seed: Estimate of A
-// minus B, and Share, the fraction of seeds in which A's value is the lower.
+// minus B, and the fractions of seeds in which A's value is the lower and the higher
+// (ties count in neither).
 type Effect struct {
 	A        string           `json:"a"`
 	B        string           `json:"b"`
 	Measure  string           `json:"measure"`
 	Estimate records.Estimate `json:"a_minus_b"`
-	Share    float64          `json:"share_a_lower"`
+	Lower    float64          `json:"share_a_lower"`
+	Higher   float64          `json:"share_a_higher"`
 }
 
 // interval formats an estimate for an answer with digits significant digits.

@@ -14,7 +14,7 @@ import (
 // The quick-profile tests, which check the science, are skipped with -short.
 var tinySettings = map[string]map[string]string{
 	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64", "batch": "32", "seeds": "2"},
-	"1-2": {"epochs": "1", "train": "300"},
+	"1-2": {"epochs": "1", "train": "300", "seeds": "2"},
 	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300"},
 	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
 	"3-1": {"epochs": "2", "train": "300"},
@@ -30,6 +30,13 @@ var tinyChecks = map[string]func(t *testing.T, res *RunResult, tab records.Table
 			t.Fatal(err)
 		}
 		check11(t, &s, tab, []string{"sinc"}, 2, 2)
+	},
+	"1-2": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary12
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check12(t, &s, tab, 2, 1)
 	},
 }
 
