@@ -95,8 +95,8 @@ func union(a, b []string) []string {
 // Problem 1-2: train on actual tasks.
 var figures12 = problemFigures{
 	figures: []FigureInfo{
-		{"loss-<task>", "Training loss (cross-entropy, log scale) of every model against epoch, one figure per task: the median over seeds with the 25th–75th percentile band."},
-		{"accuracy-<task>", "Training accuracy of every model against epoch, one figure per task: the median over seeds with the 25th–75th percentile band; the legend gives each model's mean test accuracy over seeds."},
+		{"loss-<task>", "Training loss (cross-entropy, log scale) of every model against epoch, one figure per task: the median over seeds with the min–max band."},
+		{"accuracy-<task>", "Training accuracy of every model against epoch, one figure per task: the median over seeds with the min–max band; the legend gives each model's mean test accuracy over seeds."},
 	},
 	plan: plan12,
 }
@@ -125,17 +125,17 @@ func plan12(t records.Table) ([]job, error) {
 		} {
 			jobs = append(jobs, job{
 				name:    c.metric + "-" + fileName(run),
-				caption: fmt.Sprintf(c.caption, run, MedianIQR.Describe()),
+				caption: fmt.Sprintf(c.caption, run, MedianRange.Describe()),
 				build: func() (*Figure, error) {
 					rows := train.Run(run).Metric(c.metric)
 					if len(rows) == 0 {
 						return nil, missing("run %s has no %q rows in split train", run, c.metric)
 					}
-					b, err := SeedBands(rows, records.ByEpoch, MedianIQR, label)
+					b, err := SeedBands(rows, records.ByEpoch, MedianRange, label)
 					if err != nil {
 						return nil, err
 					}
-					return BandChart(Axes{Title: run + ": " + c.y, X: "epoch", Y: c.y, LogY: c.log}, MedianIQR, b...)
+					return BandChart(Axes{Title: run + ": " + c.y, X: "epoch", Y: c.y, LogY: c.log}, MedianRange, b...)
 				},
 			})
 		}

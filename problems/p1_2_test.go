@@ -28,8 +28,8 @@ func TestProblem12CNNLearnsDigits(t *testing.T) {
 			best = max(best, m.TestAccuracy.Mean)
 		}
 	}
-	if best < 0.97 {
-		t.Errorf("best CNN mean test accuracy %.4f on the embedded digits, want at least 0.97", best)
+	if best < 0.96 { // 3 epochs on 8,000 digits; 10 epochs reach about 0.98
+		t.Errorf("best CNN mean test accuracy %.4f on the embedded digits, want at least 0.96", best)
 	}
 	if r := float64(params["cnn-4"]) / float64(params["cnn-2"]); r < 0.9 || r > 1.1 {
 		t.Errorf("CNN parameter counts %v differ by more than 10%%", params)

@@ -17,8 +17,8 @@ var tinySettings = map[string]map[string]string{
 	"1-2": {"epochs": "1", "train": "300", "seeds": "2"},
 	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300"},
 	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
-	"3-1": {"epochs": "2", "train": "300"},
-	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32"},
+	"3-1": {"epochs": "2", "train": "300", "seeds": "2"},
+	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32", "seeds": "2"},
 	"3-3": {"epochs": "1", "train": "512", "alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50"},
 }
 
@@ -37,6 +37,20 @@ var tinyChecks = map[string]func(t *testing.T, res *RunResult, tab records.Table
 			t.Fatal(err)
 		}
 		check12(t, &s, tab, 2, 1)
+	},
+	"3-1": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary31
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check31(t, &s, tab, 2, true)
+	},
+	"3-2": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary32
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check32(t, &s, tab, 2, 3)
 	},
 }
 
