@@ -76,7 +76,8 @@ func check21(t *testing.T, dir string, runs, minSnaps int) records.Table {
 }
 
 func init() {
-	tinyChecks["2-1"] = func(t *testing.T, res *RunResult, _ records.Table, over map[string]string) {
+	tinyChecks["2-1"] = func(t *testing.T, res *RunResult, _ records.Table) {
+		over := tinySettings["2-1"]
 		s := defaults21(Quick).(*settings21)
 		if err := applyOverrides(s, over); err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package problems
 
 import (
 	"math"
-	"slices"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -90,7 +89,6 @@ func summarize22(s *settings22, gns []gradNorm22, rs []minimalResult) summary22 
 	}
 	sum.Converged = len(base)
 	sum.ConvergedShare = float64(len(base)) / float64(max(len(rs), 1))
-	slices.Sort(reductions)
 	sum.ReductionMedian = median(reductions)
 	if len(base) < 2 {
 		base, sum.Basis = rs, "all"
@@ -102,7 +100,6 @@ func summarize22(s *settings22, gns []gradNorm22, rs []minimalResult) summary22 
 		negCurv = append(negCurv, -r.MinEig/r.MaxEig)
 	}
 	sum.Ratio, sum.Log10Loss = records.NewEstimate(ratios), records.NewEstimate(logLoss)
-	slices.Sort(negCurv)
 	sum.NegCurvMedian = median(negCurv)
 	sum.CorrRatioLoss = math.NaN()
 	if len(base) > 2 {
@@ -138,12 +135,4 @@ func summarize22(s *settings22, gns []gradNorm22, rs []minimalResult) summary22 
 		}
 	}
 	return sum
-}
-
-// median returns the median of the sorted values xs, NaN for none.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	return stat.Quantile(0.5, stat.Empirical, xs, nil)
 }

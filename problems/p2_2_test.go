@@ -18,7 +18,8 @@ import (
 )
 
 func init() {
-	tinyChecks["2-2"] = func(t *testing.T, res *RunResult, tab records.Table, over map[string]string) {
+	tinyChecks["2-2"] = func(t *testing.T, res *RunResult, tab records.Table) {
+		over := tinySettings["2-2"]
 		s := defaults22(Quick).(*settings22)
 		if err := applyOverrides(s, over); err != nil {
 			t.Fatal(err)

@@ -309,3 +309,11 @@ func (x *exp33) train(ctx context.Context, c config33) (*trained33, error) {
 	x.done[c] = t
 	return t, nil
 }
+
+// b2f is 1 for true and 0 for false.
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}

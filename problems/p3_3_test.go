@@ -33,7 +33,8 @@ func TestProblem33Flatness(t *testing.T) {
 }
 
 func init() {
-	tinyChecks["3-3"] = func(t *testing.T, res *RunResult, tab records.Table, over map[string]string) {
+	tinyChecks["3-3"] = func(t *testing.T, res *RunResult, tab records.Table) {
+		over := tinySettings["3-3"]
 		s := defaults33(Quick).(*settings33)
 		if err := applyOverrides(s, over); err != nil {
 			t.Fatal(err)

@@ -54,21 +54,14 @@ func encodeValue(b *bytes.Buffer, v reflect.Value) error {
 		}
 	case reflect.Struct:
 		b.WriteByte('{')
-		first := true
-		for i := range v.NumField() {
-			sf := v.Type().Field(i)
-			name, omit, ok := fieldName(sf)
-			if !ok || (omit && v.Field(i).IsZero()) {
-				continue
-			}
-			if !first {
+		for i, f := range structFields(v) {
+			if i > 0 {
 				b.WriteByte(',')
 			}
-			first = false
-			key, _ := json.Marshal(name)
+			key, _ := json.Marshal(f.name)
 			b.Write(key)
 			b.WriteByte(':')
-			if err := encodeValue(b, v.Field(i)); err != nil {
+			if err := encodeValue(b, f.v); err != nil {
 				return err
 			}
 		}
@@ -121,6 +114,33 @@ func encodeValue(b *bytes.Buffer, v reflect.Value) error {
 	}
 	b.Write(data)
 	return nil
+}
+
+// namedField is a struct field as JSON sees it.
+type namedField struct {
+	name string
+	v    reflect.Value
+}
+
+// structFields returns the fields of struct v that JSON encodes, in order, with the
+// fields of embedded structs without a JSON name in place of the embedded struct, as
+// encoding/json does (without its rules for conflicting names). Fields with omitempty
+// and a zero value are left out.
+func structFields(v reflect.Value) []namedField {
+	var out []namedField
+	for i := range v.NumField() {
+		sf := v.Type().Field(i)
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct && sf.Tag.Get("json") == "" {
+			out = append(out, structFields(v.Field(i))...)
+			continue
+		}
+		name, omit, ok := fieldName(sf)
+		if !ok || (omit && v.Field(i).IsZero()) {
+			continue
+		}
+		out = append(out, namedField{name, v.Field(i)})
+	}
+	return out
 }
 
 // fieldName returns the JSON name of an exported struct field and whether it has
@@ -180,11 +200,9 @@ func nullsToNaN(tree any, v reflect.Value) {
 		}
 	case reflect.Struct:
 		obj, _ := tree.(map[string]any)
-		for i := range v.NumField() {
-			if name, _, ok := fieldName(v.Type().Field(i)); ok {
-				if sub, present := obj[name]; present {
-					nullsToNaN(sub, v.Field(i))
-				}
+		for _, f := range structFields(v) {
+			if sub, present := obj[f.name]; present {
+				nullsToNaN(sub, f.v)
 			}
 		}
 	case reflect.Slice, reflect.Array:

@@ -16,7 +16,12 @@ type sampleModel struct {
 	Extra  []int    `json:"extra,omitempty"`
 }
 
+type embedded struct {
+	Inner float64 `json:"inner"`
+}
+
 type sampleSummary struct {
+	embedded
 	Zeta   float64              `json:"zeta"`
 	Alpha  float64              `json:"alpha"`
 	Models []sampleModel        `json:"models"`
@@ -90,7 +95,8 @@ func TestPairedDiffAndShare(t *testing.T) {
 func TestSummaryRoundTrip(t *testing.T) {
 	one := 1.5
 	in := sampleSummary{
-		Zeta: math.NaN(), Alpha: 2,
+		embedded: embedded{Inner: math.NaN()},
+		Zeta:     math.NaN(), Alpha: 2,
 		Models: []sampleModel{
 			{Name: "deep", Params: 10, Loss: NewEstimate([]float64{1, 2, 3}), Final: math.Inf(1), Hidden: "x"},
 			{Name: "wide", Params: 12, Loss: NewEstimate([]float64{4}), Final: 0.5, Extra: []int{1}},
@@ -118,7 +124,9 @@ func TestSummaryRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	switch {
-	case !math.IsNaN(out.Zeta) || out.Alpha != 2:
+	case !strings.HasPrefix(string(raw), `{"inner":null,"zeta"`):
+		t.Errorf("embedded struct not inlined: %s", raw)
+	case !math.IsNaN(out.Inner) || !math.IsNaN(out.Zeta) || out.Alpha != 2:
 		t.Errorf("scalars %v %v, want NaN 2", out.Zeta, out.Alpha)
 	case len(out.Models) != 2 || !math.IsNaN(out.Models[0].Final) || out.Models[1].Final != 0.5:
 		t.Errorf("models %+v", out.Models)
