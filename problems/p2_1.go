@@ -166,7 +166,7 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 	}
 	defer m.Close()
 	path := filepath.Join(env.Dir, "snapshots", safeName(run)+".bin")
-	prefix := rec.CheckpointPrefix(run, spec.Name)
+	prefix := rec.CheckpointPrefix(run, fmt.Sprintf("%s-seed-%d", spec.Name, seed)) // as fit names it for a seeded training
 	stepOf := stepOf21(s.Every)
 
 	var snaps []snapshot

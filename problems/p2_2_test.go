@@ -194,7 +194,7 @@ func TestP22EndPointHessian(t *testing.T) {
 	}
 	g := make([]float64, n)
 	floats.ScaleTo(g, 2, hg)
-	const hv = 1e-6
+	const hv = 1e-7
 	p := slices64(theta)
 	floats.AddScaled(p, hv, v)
 	fp := sq(p)

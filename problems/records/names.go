@@ -151,7 +151,6 @@ var metrics = [...]Metric{
 	{Name: MetricNearZero},
 	{Name: MetricEigenvalue},
 	{Name: MetricLearningRate},
-	{Name: MetricSteps},
 	{Name: MetricReached},
 }
 
