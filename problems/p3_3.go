@@ -62,6 +62,11 @@ type settings33 struct {
 	Subspace       int       `set:"subspace" range:"[0,inf)"`
 }
 
+// defaults33 returns 3-3's settings. The quick profile trains a 784-64-64-10 MLP on the
+// first 1,024 training digits (tested on all test examples) with 3 seeds per batch size
+// and batches 16 to 1,024 (the whole training set), to fit the time budget; the full
+// profile trains 784-256-256-10 on the whole training set with 5 seeds, batch 16 against
+// 6,000 (10% of MNIST's training set).
 func defaults33(p Profile) any {
 	s := &settings33{
 		Hidden: []int{64, 64}, Train: 1024, Seeds: 3, SensitivityExamples: 500,
