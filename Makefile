@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short run readme full bench bench-go faults clean $(PROBLEMS)
 
 all: build
 
@@ -52,6 +52,10 @@ test-short: deps
 run: build
 	$(HW1) all --profile $(PROFILE) --out $(OUT)
 	$(HW1) version
+
+# readme rewrites the README's findings from the summaries of the runs in $(OUT).
+readme: build
+	$(HW1) readme --out $(OUT)
 
 full:
 	@$(MAKE) --no-print-directory run PROFILE=full OUT=results-full

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -43,10 +44,10 @@ func TestReportCommand(t *testing.T) {
 	writeManifest(t, dir, &records.Manifest{
 		Problem: "1-2", Profile: "quick", Status: records.StatusOK, Start: start, End: start.Add(time.Minute), WallSecs: 60,
 		Settings: map[string]any{"epochs": 3.0, "tasks": []any{"default"}},
-		Summary: map[string]float64{
+		Summary: flatSummary(map[string]float64{
 			"digits/cnn-2/test_accuracy": 0.9, "digits/cnn-2/params": 1000, "digits/cnn-2/train_loss": 0.2,
 			"digits/dnn/test_accuracy": 0.85, "digits/dnn/params": 1100, "digits/dnn/train_loss": 0.3,
-		},
+		}),
 	})
 	w, err := records.Create(filepath.Join(dir, "1-2", "records.csv"))
 	if err != nil {
@@ -144,7 +145,7 @@ func TestReportCommandUsage(t *testing.T) {
 }
 
 func TestSafeAnswer(t *testing.T) {
-	res := problems.RunResult{Manifest: &records.Manifest{Summary: map[string]float64{}}}
+	res := problems.RunResult{Manifest: &records.Manifest{Summary: flatSummary(map[string]float64{})}}
 	p := problems.Problem{Name: "x", Answer: func(problems.RunResult) string { return "  measured 3.\n" }}
 	if a, err := safeAnswer(p, res); a != "measured 3." || err != nil {
 		t.Errorf("safeAnswer = %q, %v", a, err)
@@ -167,4 +168,14 @@ func TestFigureNames(t *testing.T) {
 	if got := figureNames(errors.New("plots: unreadable")); got != nil {
 		t.Errorf("figureNames of a plain error = %q", got)
 	}
+}
+
+// flatSummary returns the JSON of a flat summary, as problems without a typed summary
+// store it.
+func flatSummary(m map[string]float64) json.RawMessage {
+	raw, err := records.EncodeSummary(m)
+	if err != nil {
+		panic(err) // a map of numbers always encodes
+	}
+	return raw
 }

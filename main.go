@@ -40,6 +40,7 @@ func newApp() *cli.App {
 			runCommand(),
 			allCommand(),
 			reportCommand(),
+			readmeCommand(),
 			plotCommand(),
 			dataCommand(),
 			doctorCommand(),

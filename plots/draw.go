@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"hw1/problems/records"
@@ -107,6 +108,13 @@ func DrawFigures(problem, dir string) ([]Drawn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("plots: %s: %s: %w", problem, path, err)
 	}
+	if m, err := records.ReadManifest(filepath.Join(dir, records.ManifestFile)); err == nil {
+		if d := DataSentence(m.Dataset); d != "" {
+			for i := range jobs {
+				jobs[i].caption += " " + d
+			}
+		}
+	}
 	out := filepath.Join(dir, records.FiguresDir)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("plots: %w", err)
@@ -126,6 +134,32 @@ func DrawFigures(problem, dir string) ([]Drawn, error) {
 		errs = append(errs, &FigureError{Problem: problem, Figure: j.name, Err: err})
 	}
 	return drawn, errors.Join(errs...)
+}
+
+// DataSentence says what data a run trained on, for captions: "Data: digits, 8,000
+// training and 2,000 test examples." It is empty when the manifest names no data.
+func DataSentence(d records.Dataset) string {
+	switch {
+	case d.Name == "" && d.Train == 0:
+		return ""
+	case d.Test > 0:
+		return fmt.Sprintf("Data: %s, %s training and %s test examples.", d.Name, thousands(d.Train), thousands(d.Test))
+	}
+	return fmt.Sprintf("Data: %s, %s training examples.", d.Name, thousands(d.Train))
+}
+
+// thousands formats n with commas between groups of three digits: 60,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 // fileName turns a run name into a safe part of a file name.

@@ -111,6 +111,15 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row(run, "mlp", "train", no, nan, "minimal_ratio", ratio)
 			s.row(run, "mlp", "train", no, nan, "converged", float64(r%5/4^1))
 			s.row(run, "mlp", "train", no, nan, "eig_tolerance", 1e-6)
+			for k := range 20 {
+				s.row(run, "mlp", records.SplitSpectrum, k, nan, records.MetricEigenvalue, math.Pow(10, float64(k-12)/2)*s.noise()-1e-5)
+			}
+			for k, tol := range []float64{0, 1e-8, 1e-6, 1e-4} {
+				for _, split := range []string{records.SplitTolAbs, records.SplitTolRel} {
+					s.row(run, "mlp", split, k, nan, records.MetricTolerance, tol)
+					s.row(run, "mlp", split, k, nan, records.MetricMinimalRatio, ratio/float64(k+1))
+				}
+			}
 		}
 	case records.Problem31:
 		for _, run := range []string{"random-labels", "true-labels"} {
@@ -172,7 +181,7 @@ var wantFigures = map[string][]string{
 	records.Problem11: {"loss-sinc", "predictions-sinc", "loss-sign", "predictions-sign"},
 	records.Problem12: {"loss-mnist", "accuracy-mnist", "loss-fashion-mnist", "accuracy-fashion-mnist"},
 	records.Problem21: {"pca-layer", "pca-model"},
-	records.Problem22: {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio"},
+	records.Problem22: {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio", "spectra", "ratio-tolerance", "ratio-relative-tolerance"},
 	records.Problem31: {"curves-random-labels", "curves-true-labels"},
 	records.Problem32: {"params"},
 	records.Problem33: {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity"},

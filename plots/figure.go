@@ -39,11 +39,15 @@ type Series struct {
 }
 
 // Panel is one set of axes with its curves, for the multi-panel charts. Markers draws a
-// glyph at every point in addition to the line.
+// glyph at every point in addition to the line. Bands are curves summarised over seeds
+// (see BandChart), drawn with the legend entry BandKind.Describe(); a panel has series,
+// bands or both.
 type Panel struct {
 	Axes
-	Series  []Series
-	Markers bool
+	Series   []Series
+	Markers  bool
+	Bands    []Band
+	BandKind BandKind
 }
 
 // Figure is a finished chart: a grid of panels with one shared legend on the right and

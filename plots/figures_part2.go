@@ -121,6 +121,9 @@ var figures22 = problemFigures{
 	figures: []FigureInfo{
 		{"gradnorm-<task>", "Training loss (top) and gradient norm (bottom, global L2 norm over all parameters) against iteration, both on log scales, one figure per task."},
 		{"minimal-ratio", "Loss against minimal ratio (share of positive eigenvalues of the full Hessian) where the gradient-norm minimisation stopped, one point per run; converged runs reached the gradient-norm tolerance."},
+		{"spectra", "Sorted eigenvalues of the full Hessian at the end points of a few runs, on a signed logarithmic scale."},
+		{"ratio-tolerance", "Minimal ratio against the absolute tolerance of \"eigenvalue > 0\", median over runs with the 25th–75th percentile band."},
+		{"ratio-relative-tolerance", "The same against the tolerance relative to each end point's largest |eigenvalue|."},
 	},
 	plan: plan22,
 }
@@ -188,5 +191,8 @@ func plan22(t records.Table) ([]job, error) {
 			return RatioChart(Axes{Title: fmt.Sprintf("loss against minimal ratio (%d runs)", len(pts)), X: "minimal ratio", Y: "loss"}, pts)
 		},
 	})
-	return jobs, nil
+	if len(t.Split(records.SplitSpectrum)) == 0 {
+		return jobs, nil // records from before the spectra were recorded
+	}
+	return append(jobs, spectrumJobs(t)...), nil
 }

@@ -11,7 +11,7 @@ import (
 // Problem 3-1: can a network fit random labels?
 var figures31 = problemFigures{
 	figures: []FigureInfo{
-		{"curves-<run>", "Train and test loss (log scale, left) and accuracy (right) against epoch, one figure per run (random labels; true labels for contrast)."},
+		{"curves-<run>", "Train and test loss (log scale, left) and accuracy (right) against epoch, one figure per run (random labels; true labels for contrast): the median over seeds with the min–max band."},
 	},
 	plan: plan31,
 }
@@ -25,7 +25,7 @@ func plan31(t records.Table) ([]job, error) {
 	for _, run := range runs {
 		jobs = append(jobs, job{
 			name:    "curves-" + fileName(run),
-			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) against epoch for %s; the training labels were drawn once and kept fixed, the test set keeps its true labels.", run),
+			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) against epoch for %s: %s (each seed stops at its own epoch, so later epochs summarise the seeds still training); the training labels were drawn once per seed and kept fixed, the test set keeps its true labels.", run, MedianRange.Describe()),
 			build: func() (*Figure, error) {
 				rows := t.Run(run).Where(func(r records.Row) bool { return r.Split == records.SplitTrain || r.Split == records.SplitTest })
 				label := rowLabel(bySplit(nil, rows.Models()))
@@ -38,11 +38,11 @@ func plan31(t records.Table) ([]job, error) {
 					if len(m) == 0 {
 						return nil, missing("run %s has no %q rows in split train or test", run, c.metric)
 					}
-					s, err := curves(m, records.ByEpoch, label)
+					b, err := SeedBands(m, records.ByEpoch, MedianRange, label)
 					if err != nil {
 						return nil, err
 					}
-					panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: "epoch", Y: c.y, LogY: c.log}, Series: s})
+					panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: "epoch", Y: c.y, LogY: c.log}, Bands: b, BandKind: MedianRange})
 				}
 				return PanelChart(run+": train and test against epoch", panels...)
 			},
@@ -54,7 +54,7 @@ func plan31(t records.Table) ([]job, error) {
 // Problem 3-2: number of parameters against generalization.
 var figures32 = problemFigures{
 	figures: []FigureInfo{
-		{"params", "Train and test loss (left) and accuracy (right) of every model against its number of parameters (log scale), all trained with the same budget."},
+		{"params", "Train and test loss (left) and accuracy (right) of every model against its number of parameters (log scale), all trained with the same budget: the median over seeds with the min–max band."},
 	},
 	plan: plan32,
 }
@@ -62,11 +62,37 @@ var figures32 = problemFigures{
 func plan32(t records.Table) ([]job, error) {
 	return []job{{
 		name:    "params",
-		caption: fmt.Sprintf("Train and test loss (left) and accuracy (right) of %d models against their number of parameters (log scale), all trained with the same budget.", len(t.Metric(records.MetricParams).Models())),
+		caption: fmt.Sprintf("Train and test loss (left) and accuracy (right) of %d models against their number of parameters (log scale), all trained with the same budget: %s.", len(t.Metric(records.MetricParams).Models()), MedianRange.Describe()),
 		build: func() (*Figure, error) {
-			return sweepChart(t, records.MetricParams, "number of parameters", "train and test against the number of parameters", false)
+			return sweepBandChart(t, records.MetricParams, "number of parameters", "train and test against the number of parameters")
 		},
 	}}, nil
+}
+
+// sweepBandChart draws loss and accuracy, train and test, against a coordinate metric
+// with log x: the median over seeds with the min–max band.
+func sweepBandChart(t records.Table, coord, xlabel, title string) (*Figure, error) {
+	coords := t.Metric(coord)
+	if len(coords) == 0 {
+		return nil, missing("no %q rows", coord)
+	}
+	rows := t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
+	label := pairLabel(bySplit(coords.Runs(), nil))
+	var panels []Panel
+	for _, c := range []struct {
+		metric, y string
+		log       bool
+	}{{records.MetricLoss, "cross-entropy", true}, {records.MetricAccuracy, "accuracy", false}} {
+		m := slices.Concat(rows.Metric(coord), rows.Metric(c.metric).Where(func(r records.Row) bool {
+			return r.Split == records.SplitTrain || r.Split == records.SplitTest
+		}))
+		b, err := SweepBands(m, coord, c.metric, MedianRange, label)
+		if err != nil {
+			return nil, err
+		}
+		panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: xlabel, Y: c.y, LogX: true, LogY: c.log}, Bands: b, BandKind: MedianRange})
+	}
+	return PanelChart(title, panels...)
 }
 
 // sweepChart draws loss and accuracy, train and test, against a coordinate metric,
@@ -188,8 +214,11 @@ func plan33(t records.Table) ([]job, error) {
 	}
 	jobs = append(jobs, job{
 		name:    "sensitivity",
-		caption: "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness (ε as given) against the training batch size.",
+		caption: "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and sharpness (ε as given; _sub<p>: in a random p-dimensional subspace) against the training batch size, every model trained to the same training criterion; median over seeds with a min–max band, models that missed the criterion left out.",
 		build: func() (*Figure, error) {
+			if len(t.Metric(records.MetricReached)) > 0 {
+				return sensitivityBands(t)
+			}
 			return sweepChart(t, records.MetricBatchSize, "batch size", "generalization, sensitivity and sharpness against batch size", true)
 		},
 	})

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -19,16 +20,26 @@ func PanelChart(title string, panels ...Panel) (*Figure, error) {
 	}
 	var leg legendEntries
 	plots := make([]*plot.Plot, len(panels))
+	var kinds []BandKind
 	for i, pn := range panels {
-		if len(pn.Series) == 0 {
+		if len(pn.Series) == 0 && len(pn.Bands) == 0 {
 			return nil, fmt.Errorf("plots: panel %q: no series", pn.Title)
 		}
 		p := newPlot(pn.Axes)
+		if err := addBands(p, pn.Axes, pn.Bands, &leg); err != nil {
+			return nil, fmt.Errorf("%w (panel %q)", err, pn.Title)
+		}
+		if len(pn.Bands) > 0 && !slices.Contains(kinds, pn.BandKind) {
+			kinds = append(kinds, pn.BandKind)
+		}
 		if err := addLines(p, pn.Axes, pn.Series, pn.Markers, &leg, nil); err != nil {
 			return nil, fmt.Errorf("%w (panel %q)", err, pn.Title)
 		}
 		fixLogRanges(p, pn.Axes)
 		plots[i] = p
+	}
+	for _, k := range kinds {
+		leg.add(k.Describe(), bandKey{})
 	}
 	w, h := 11*vg.Centimeter, 9*vg.Centimeter
 	var grid [][]*plot.Plot

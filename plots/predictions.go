@@ -14,6 +14,21 @@ import (
 // visible on top of it. It returns an error when a series has no drawable point.
 func PredictionChart(ax Axes, truth Series, predictions ...Series) (*Figure, error) {
 	p := newPlot(ax)
+	l, err := addTruth(p, ax, truth)
+	if err != nil {
+		return nil, err
+	}
+	var models legendEntries // the models take the colours; the truth takes none
+	if err := addLines(p, ax, predictions, false, &models, nil); err != nil {
+		return nil, err
+	}
+	leg := legendEntries{list: append([]legendEntry{{truth.Label, []plot.Thumbnailer{l}}}, models.list...)}
+	fixLogRanges(p, ax)
+	return newFigure("", [][]*plot.Plot{{p}}, 16*vg.Centimeter, 10*vg.Centimeter, &leg), nil
+}
+
+// addTruth adds the ground truth to p as a thick dashed dark line.
+func addTruth(p *plot.Plot, ax Axes, truth Series) (*plotter.Line, error) {
 	pts, err := points(truth, ax)
 	if err != nil {
 		return nil, err
@@ -30,10 +45,26 @@ func PredictionChart(ax Axes, truth Series, predictions ...Series) (*Figure, err
 	l.LineStyle.Width = vg.Points(3.5)
 	l.LineStyle.Dashes = []vg.Length{vg.Points(7), vg.Points(4)}
 	p.Add(l)
-	var models legendEntries // the models take the colours; the truth takes none
-	if err := addLines(p, ax, predictions, false, &models, nil); err != nil {
+	return l, nil
+}
+
+// PredictionBandChart is PredictionChart for predictions summarised over seeds: each
+// model's centre line over its band (see BandChart) on top of the ground truth, with a
+// legend that gives each model's seeds and says what the line and the band are.
+func PredictionBandChart(ax Axes, kind BandKind, truth Series, bands ...Band) (*Figure, error) {
+	if len(bands) == 0 {
+		return nil, fmt.Errorf("plots: prediction chart %q: no bands", ax.Title)
+	}
+	p := newPlot(ax)
+	l, err := addTruth(p, ax, truth)
+	if err != nil {
 		return nil, err
 	}
+	var models legendEntries
+	if err := addBands(p, ax, bands, &models); err != nil {
+		return nil, err
+	}
+	models.add(kind.Describe(), bandKey{})
 	leg := legendEntries{list: append([]legendEntry{{truth.Label, []plot.Thumbnailer{l}}}, models.list...)}
 	fixLogRanges(p, ax)
 	return newFigure("", [][]*plot.Plot{{p}}, 16*vg.Centimeter, 10*vg.Centimeter, &leg), nil

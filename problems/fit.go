@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
@@ -24,6 +25,10 @@ type EpochStats struct {
 type fitOptions struct {
 	// Run and Model key the records of this training.
 	Run, Model string
+	// Seed fills the seed cell of every row of this training, and keeps the
+	// checkpoints of several seeds of one (Run, Model) apart; records.NoSeed (the zero
+	// value) leaves the cell empty.
+	Seed records.Seed
 	// Epochs is the budget; Batch the batch size (0 means the whole training set).
 	Epochs, Batch int
 	// EvalTrain evaluates the whole training set after each recorded epoch; without it
@@ -61,6 +66,9 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 		ckptEvery = 10 * time.Second
 	}
 	prefix := rec.CheckpointPrefix(o.Run, o.Model)
+	if v, ok := o.Seed.Get(); ok {
+		prefix = rec.CheckpointPrefix(o.Run, fmt.Sprintf("%s-seed-%d", o.Model, v))
+	}
 	last := EpochStats{TestLoss: math.NaN(), TestAcc: math.NaN()}
 	start := 1
 	if env.Resume {
@@ -74,18 +82,18 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 		}
 		// Rows written after the checkpoint, or by an attempt killed before its first
 		// checkpoint, are redone.
-		if err := rec.dropFrom(o.Run, o.Model, float64(done)); err != nil {
+		if err := rec.dropSeedFrom(o.Run, o.Model, o.Seed, float64(done)); err != nil {
 			return last, err
 		}
 		if o.StepRun != "" && o.StepRun != o.Run {
-			if err := rec.dropFrom(o.StepRun, o.Model, float64(done)); err != nil {
+			if err := rec.dropSeedFrom(o.StepRun, o.Model, o.Seed, float64(done)); err != nil {
 				return last, err
 			}
 		}
 		if done > 0 {
 			env.log().Info("resumed", "run", o.Run, "model", o.Model, "epoch", done)
 			start = done + 1
-			if last, err = rec.epochStats(o.Run, o.Model, done, o.stepOf(done)); err != nil {
+			if last, err = rec.epochStats(o.Run, o.Model, o.Seed, done, o.stepOf(done)); err != nil {
 				return last, err
 			}
 			last.Steps = m.Steps()
@@ -101,11 +109,13 @@ func fit(ctx context.Context, env *Env, rec *Recorder, m *tfgraph.Model, o fitOp
 		var stepFn func(int64, tfgraph.StepResult) error
 		stepFn = func(step int64, r tfgraph.StepResult) error {
 			if o.StepRun != "" {
-				ep := float64(epoch)
-				if err := rec.Add(o.StepRun, o.Model, "train", int(step), ep, "loss", r.Loss); err != nil {
+				row := records.Row{Run: o.StepRun, Model: o.Model, Split: "train", Seed: o.Seed, Step: int(step), Epoch: float64(epoch)}
+				row.Metric, row.Value = "loss", r.Loss
+				if err := rec.AddRow(row); err != nil {
 					return err
 				}
-				if err := rec.Add(o.StepRun, o.Model, "train", int(step), ep, "grad_norm", r.GradNorm); err != nil {
+				row.Metric, row.Value = "grad_norm", r.GradNorm
+				if err := rec.AddRow(row); err != nil {
 					return err
 				}
 			}
@@ -193,7 +203,7 @@ func writeEpoch(rec *Recorder, o fitOptions, st EpochStats) error {
 		if math.IsNaN(r.v) {
 			continue
 		}
-		if err := rec.Add(o.Run, o.Model, r.split, step, ep, r.metric, r.v); err != nil {
+		if err := rec.AddRow(records.Row{Run: o.Run, Model: o.Model, Split: r.split, Seed: o.Seed, Step: step, Epoch: ep, Metric: r.metric, Value: r.v}); err != nil {
 			return err
 		}
 	}

@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
-	"sort"
-	"strings"
 
 	"hw1/problems/data"
 	"hw1/problems/records"
@@ -25,14 +22,18 @@ type settings12 struct {
 	LearningRate float64 `set:"lr" range:"(0,inf)"`
 	// Train limits the training examples (0: all).
 	Train int `set:"train" range:"[0,60000]"`
+	// Seeds is the number of trainings of every model on every task, each from its
+	// own seed; seed k is shared by the models.
+	Seeds int `set:"seeds" range:"[1,inf)"`
 }
 
 func defaults12(p Profile) any {
-	s := &settings12{Tasks: []string{"default"}, Epochs: 10, Batch: 64, LearningRate: 2e-3}
+	s := &settings12{Tasks: []string{"default"}, Epochs: 3, Batch: 64, LearningRate: 2e-3, Seeds: 3}
 	if p == Full {
 		s.Tasks = []string{"default", data.FashionMNIST, data.CIFAR10}
 		s.Epochs = 12
 		s.Batch = 128
+		s.Seeds = 5
 	}
 	return s
 }
@@ -83,7 +84,7 @@ func run12(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	ran := 0
+	sum := summary12{Seeds: s.Seeds, Epochs: s.Epochs, Batch: s.Batch}
 	for ti, task := range s.Tasks {
 		name := task
 		if task == "default" {
@@ -99,85 +100,65 @@ func run12(ctx context.Context, env *Env, rec *Recorder) error {
 			return err
 		}
 		train := firstN(ds.Train, s.Train)
-		if ran == 0 {
+		if len(sum.Tasks) == 0 {
 			rec.Dataset(ds, train.N, ds.Test.N)
 		}
-		ran++
-		for mi, spec := range models12(train.Shape, train.Classes) {
-			if err := train12(ctx, env, rec, s, ds.Name, spec, train, ds.Test, seedFor(env.Seed, ti*10+mi)); err != nil {
-				return err
+		sum.Tasks = append(sum.Tasks, task12{Task: ds.Name, Train: train.N, Test: ds.Test.N})
+		seeds := seedList(env.Seed, ti, s.Seeds)
+		for _, seed := range seeds {
+			rec.Seed(seed)
+		}
+		for _, spec := range models12(train.Shape, train.Classes) {
+			r := result12{task: ds.Name, model: spec.Name}
+			for k, seed := range seeds {
+				last, n, err := train12(ctx, env, rec, s, ds.Name, spec, train, ds.Test, seed, k == 0)
+				if err != nil {
+					return err
+				}
+				r.params = n
+				r.last = append(r.last, last)
 			}
+			sum.add(r)
 		}
 	}
-	if ran == 0 {
+	if len(sum.Tasks) == 0 {
 		return fmt.Errorf("problems: 1-2: none of the tasks %v could be loaded", s.Tasks)
 	}
-	return nil
+	sum.compare()
+	return rec.SetSummary(&sum)
 }
 
-func train12(ctx context.Context, env *Env, rec *Recorder, s *settings12, task string, spec tfgraph.Spec, train, test *data.Set, seed uint64) error {
+// train12 trains one model on one task from one seed and returns its last epoch's
+// measurements and its parameter count; first writes the parameter count, once per
+// model.
+func train12(ctx context.Context, env *Env, rec *Recorder, s *settings12, task string, spec tfgraph.Spec, train, test *data.Set, seed uint64, first bool) (EpochStats, int, error) {
 	n, err := spec.NumParams()
 	if err != nil {
-		return err
+		return EpochStats{}, 0, err
 	}
-	rec.Seed(seed)
 	m, err := tfgraph.New(spec, tensorData(train), tensorData(test), tfgraph.Config{
 		Seed: seed, Session: env.session(),
 		Optimizer: tfgraph.Optimizer{Kind: tfgraph.Adam, LearningRate: s.LearningRate},
 	})
 	if err != nil {
-		return err
+		return EpochStats{}, 0, err
 	}
 	defer m.Close()
-	env.log().Info("training", "task", task, "model", spec.Name, "params", n)
-	last, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Epochs: s.Epochs, Batch: s.Batch, EvalTest: true, LR: cosine(s.LearningRate, s.Epochs)})
+	env.log().Info("training", "task", task, "model", spec.Name, "params", n, "seed", seed)
+	last, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Seed: records.SeedOf(seed), Epochs: s.Epochs, Batch: s.Batch, EvalTest: true, LR: cosine(s.LearningRate, s.Epochs)})
 	if err != nil {
-		return err
+		return last, n, err
 	}
-	if err := rec.Add(task, spec.Name, "", NoStep, NoEpoch, "params", float64(n)); err != nil {
-		return err
-	}
-	rec.Summary(task+"/"+spec.Name+"/params", float64(n))
-	rec.Summary(task+"/"+spec.Name+"/train_loss", last.TrainLoss)
-	rec.Summary(task+"/"+spec.Name+"/train_accuracy", last.TrainAcc)
-	rec.Summary(task+"/"+spec.Name+"/test_accuracy", last.TestAcc)
-	rec.Summary(task+"/"+spec.Name+"/test_loss", last.TestLoss)
-	env.log().Info("trained", "task", task, "model", spec.Name, "test_accuracy", last.TestAcc)
-	return rec.Flush()
-}
-
-// answer12 reports the best model per task and its test accuracy.
-func answer12(res RunResult) string {
-	type entry struct {
-		model          string
-		acc, params, l float64
-	}
-	tasks := map[string][]entry{}
-	sum := res.Manifest.Summary
-	for k, v := range sum {
-		p := strings.Split(k, "/")
-		if len(p) == 3 && p[2] == "test_accuracy" {
-			tasks[p[0]] = append(tasks[p[0]], entry{p[1], v, sum[p[0]+"/"+p[1]+"/params"], sum[p[0]+"/"+p[1]+"/train_loss"]})
-		}
-	}
-	names := make([]string, 0, len(tasks))
-	for t := range tasks {
-		names = append(names, t)
-	}
-	sort.Strings(names)
-	var b strings.Builder
-	for _, t := range names {
-		es := tasks[t]
-		sort.Slice(es, func(i, j int) bool { return es[i].acc > es[j].acc })
-		fmt.Fprintf(&b, "On %s, ", t)
-		for i, e := range es {
-			if i > 0 {
-				b.WriteString(", ")
+	if first {
+		if env.Resume {
+			if err := rec.dropSeedFrom(task, spec.Name, records.NoSeed, -1); err != nil {
+				return last, n, err
 			}
-			fmt.Fprintf(&b, "%s (%d parameters) reaches %.2f%% test accuracy", e.model, int(e.params), 100*e.acc)
 		}
-		gap := 100 * (es[0].acc - es[len(es)-1].acc)
-		fmt.Fprintf(&b, "; the best model leads the worst by %.2f points. ", math.Abs(gap))
+		if err := rec.Add(task, spec.Name, "", NoStep, NoEpoch, "params", float64(n)); err != nil {
+			return last, n, err
+		}
 	}
-	return strings.TrimSpace(b.String())
+	env.log().Info("trained", "task", task, "model", spec.Name, "test_accuracy", last.TestAcc)
+	return last, n, rec.Flush()
 }

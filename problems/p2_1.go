@@ -10,9 +10,7 @@ import (
 	"sort"
 	"strings"
 
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/gonum/stat"
 
 	"hw1/problems/analysis"
 	"hw1/problems/data"
@@ -116,10 +114,11 @@ func run21(ctx context.Context, env *Env, rec *Recorder) error {
 
 	runs := make([][]snapshot, s.Runs)
 	names := make([]string, s.Runs)
+	seeds := make([]uint64, s.Runs)
 	for i := range runs {
 		seed := seedFor(env.Seed, i)
 		rec.Seed(seed)
-		names[i] = fmt.Sprintf("seed-%d", i+1)
+		names[i], seeds[i] = fmt.Sprintf("seed-%d", i+1), seed
 		if runs[i], err = train21(ctx, env, rec, s, spec, train, ds.Test, names[i], seed, opt); err != nil {
 			return err
 		}
@@ -132,16 +131,19 @@ func run21(ctx context.Context, env *Env, rec *Recorder) error {
 			return err
 		}
 	}
+	sum := summarize21(names, seeds, runs)
+	sum.TrainExamples, sum.TestExamples, sum.Params = train.N, ds.Test.N, views[1].hi
 	for _, v := range views {
-		e1, e2, err := project21(rec, s, v, names, runs)
+		e1, e2, err := project21(rec, s, v, names, seeds, runs)
 		if err != nil {
 			return err
 		}
-		rec.Summary("explained1/"+v.split, e1)
-		rec.Summary("explained2/"+v.split, e2)
+		sum.PCA = append(sum.PCA, pca21{View: v.split, Dims: v.hi - v.lo, Explained1: e1, Explained2: e2})
 		env.log().Info("pca", "split", v.split, "dims", v.hi-v.lo, "explained1", e1, "explained2", e2)
 	}
-	summarize21(rec, runs)
+	if err := rec.SetSummary(sum); err != nil {
+		return err
+	}
 	return rec.Flush()
 }
 
@@ -164,7 +166,7 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 	}
 	defer m.Close()
 	path := filepath.Join(env.Dir, "snapshots", safeName(run)+".bin")
-	prefix := rec.CheckpointPrefix(run, spec.Name)
+	prefix := rec.CheckpointPrefix(run, fmt.Sprintf("%s-seed-%d", spec.Name, seed)) // as fit names it for a seeded training
 	stepOf := stepOf21(s.Every)
 
 	var snaps []snapshot
@@ -216,7 +218,7 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 			split, metric string
 			v             float64
 		}{{"train", "loss", loss}, {"train", "accuracy", acc}, {"test", "loss", tl}, {"test", "accuracy", ta}} {
-			if err := rec.Add(run, spec.Name, r.split, 0, 0, r.metric, r.v); err != nil {
+			if err := rec.AddSeeded(run, spec.Name, r.split, seed, 0, 0, r.metric, r.v); err != nil {
 				return nil, err
 			}
 		}
@@ -228,7 +230,7 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 		}
 	}
 	_, err = fit(ctx, env, rec, m, fitOptions{
-		Run: run, Model: spec.Name, Epochs: s.Epochs, Batch: s.Batch,
+		Run: run, Model: spec.Name, Seed: records.SeedOf(seed), Epochs: s.Epochs, Batch: s.Batch,
 		EvalTrain: true, EvalTest: true, Every: s.Every, StepOf: stepOf,
 		OnEpoch: func(st EpochStats) error { return add(st.Epoch, st.TrainLoss, st.TrainAcc) },
 	})
@@ -242,7 +244,7 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 // project21 fits one PCA on the parameters in [v.lo, v.hi) of every snapshot of every
 // run, writes each snapshot's projection on the first two components and the share of
 // variance they explain, and returns those shares.
-func project21(rec *Recorder, s *settings21, v pcaView, names []string, runs [][]snapshot) (e1, e2 float64, err error) {
+func project21(rec *Recorder, s *settings21, v pcaView, names []string, seeds []uint64, runs [][]snapshot) (e1, e2 float64, err error) {
 	rows := 0
 	for _, r := range runs {
 		rows += len(r)
@@ -276,10 +278,10 @@ func project21(rec *Recorder, s *settings21, v pcaView, names []string, runs [][
 			p1, p2 := proj.At(k, 0), proj.At(k, 1)
 			k++
 			step, ep := stepOf(sn.Epoch), float64(sn.Epoch)
-			if err := rec.Add(names[ri], model21, v.split, step, ep, "pc1", p1); err != nil {
+			if err := rec.AddSeeded(names[ri], model21, v.split, seeds[ri], step, ep, "pc1", p1); err != nil {
 				return 0, 0, err
 			}
-			if err := rec.Add(names[ri], model21, v.split, step, ep, "pc2", p2); err != nil {
+			if err := rec.AddSeeded(names[ri], model21, v.split, seeds[ri], step, ep, "pc2", p2); err != nil {
 				return 0, 0, err
 			}
 		}
@@ -293,43 +295,84 @@ func project21(rec *Recorder, s *settings21, v pcaView, names []string, runs [][
 	return e1, e2, rec.Flush()
 }
 
-// summarize21 records the final accuracies, the number of snapshots, how far each run
-// travelled from its start and how far apart the runs started and ended.
-func summarize21(rec *Recorder, runs [][]snapshot) {
+// summary21 is the typed summary of 2-1.
+type summary21 struct {
+	TrainExamples int `json:"train_examples"`
+	TestExamples  int `json:"test_examples"`
+	Params        int `json:"params"`
+	// SnapshotsPerRun is the fewest snapshots of a run.
+	SnapshotsPerRun int `json:"snapshots_per_run"`
+	// Runs has one row per training.
+	Runs []runRow21 `json:"runs"`
+	// FinalTrainAcc, Travel (distance from a run's start to its end), FinalDistance and
+	// InitialDistance (between two runs' end points and start points) are over the
+	// runs, or over the pairs of runs for the distances.
+	FinalTrainAcc   records.Estimate `json:"final_train_accuracy"`
+	Travel          records.Estimate `json:"travel"`
+	FinalDistance   records.Estimate `json:"final_distance"`
+	InitialDistance records.Estimate `json:"initial_distance"`
+	// PCA has the variance the first two components explain, per view.
+	PCA []pca21 `json:"pca"`
+}
+
+// runRow21 is one training of 2-1.
+type runRow21 struct {
+	Run           string  `json:"run"`
+	Seed          uint64  `json:"seed"`
+	Snapshots     int     `json:"snapshots"`
+	FinalTrainAcc float64 `json:"final_train_accuracy"`
+	Travel        float64 `json:"travel"`
+}
+
+// pca21 is what one PCA of 2-1 explains.
+type pca21 struct {
+	View       string  `json:"view"`
+	Dims       int     `json:"dims"`
+	Explained1 float64 `json:"explained1"`
+	Explained2 float64 `json:"explained2"`
+}
+
+// summarize21 summarises the runs: final accuracies, how far each run travelled from
+// its start and how far apart the runs started and ended.
+func summarize21(names []string, seeds []uint64, runs [][]snapshot) summary21 {
+	sum := summary21{SnapshotsPerRun: math.MaxInt}
 	var accs, travel, spread, start []float64
-	minSnaps := math.MaxInt
 	for i, r := range runs {
-		minSnaps = min(minSnaps, len(r))
+		sum.SnapshotsPerRun = min(sum.SnapshotsPerRun, len(r))
 		last := r[len(r)-1]
-		accs = append(accs, last.Acc)
-		travel = append(travel, dist32(last.Params, r[0].Params))
+		d := dist32(last.Params, r[0].Params)
+		accs, travel = append(accs, last.Acc), append(travel, d)
+		sum.Runs = append(sum.Runs, runRow21{Run: names[i], Seed: seeds[i], Snapshots: len(r), FinalTrainAcc: last.Acc, Travel: d})
 		for _, o := range runs[i+1:] {
 			spread = append(spread, dist32(last.Params, o[len(o)-1].Params))
 			start = append(start, dist32(r[0].Params, o[0].Params))
 		}
 	}
-	rec.Summary("runs", float64(len(runs)))
-	rec.Summary("snapshots_per_run", float64(minSnaps))
-	rec.Summary("final_train_accuracy/mean", stat.Mean(accs, nil))
-	rec.Summary("final_train_accuracy/min", floats.Min(accs))
-	rec.Summary("final_train_accuracy/max", floats.Max(accs))
-	rec.Summary("travel/mean", stat.Mean(travel, nil))
-	rec.Summary("final_distance/mean", stat.Mean(spread, nil))
-	rec.Summary("initial_distance/mean", stat.Mean(start, nil))
+	sum.FinalTrainAcc, sum.Travel = records.NewEstimate(accs), records.NewEstimate(travel)
+	sum.FinalDistance, sum.InitialDistance = records.NewEstimate(spread), records.NewEstimate(start)
+	return sum
 }
 
 // answer21 reports the explained variance and how the trajectories relate, from the
-// measured summary.
+// typed summary.
 func answer21(res RunResult) string {
-	sum := res.Manifest.Summary
+	var sum summary21
+	if err := res.DecodeSummary(&sum); err != nil {
+		return err.Error()
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d trainings from different seeds, %d snapshots each, reached a mean final training accuracy of %.2f%% (%.2f%% to %.2f%%). ",
-		int(sum["runs"]), int(sum["snapshots_per_run"]), 100*sum["final_train_accuracy/mean"], 100*sum["final_train_accuracy/min"], 100*sum["final_train_accuracy/max"])
-	fmt.Fprintf(&b, "One PCA over all snapshots: the first two components explain %.1f%% + %.1f%% of the variance for the first layer and %.1f%% + %.1f%% for the whole model. ",
-		100*sum["explained1/pca-layer"], 100*sum["explained2/pca-layer"], 100*sum["explained1/pca-model"], 100*sum["explained2/pca-model"])
-	fmt.Fprintf(&b, "The runs start %.3g apart (mean Euclidean distance between two runs' parameters), each moves %.3g from its start, and they end %.3g apart: ",
-		sum["initial_distance/mean"], sum["travel/mean"], sum["final_distance/mean"])
-	if sum["final_distance/mean"] > sum["travel/mean"] {
+	fmt.Fprintf(&b, "%d trainings from different seeds (%d training and %d test examples, %d parameters), %d snapshots each, reached a final training accuracy of %s;",
+		len(sum.Runs), sum.TrainExamples, sum.TestExamples, sum.Params, sum.SnapshotsPerRun, pct(sum.FinalTrainAcc))
+	for _, r := range sum.Runs {
+		fmt.Fprintf(&b, " %s %.2f%%", r.Run, 100*r.FinalTrainAcc)
+	}
+	b.WriteString(". One PCA over all snapshots of all runs:")
+	for _, p := range sum.PCA {
+		fmt.Fprintf(&b, " for %s (%d parameters) the first two components explain %.1f%% + %.1f%% of the variance;", p.View, p.Dims, 100*p.Explained1, 100*p.Explained2)
+	}
+	fmt.Fprintf(&b, " the runs start %s apart (Euclidean distance between two runs' parameters, over pairs), each moves %s from its start, and they end %s apart: ",
+		sum.InitialDistance.Interval(3), sum.Travel.Interval(3), sum.FinalDistance.Interval(3))
+	if sum.FinalDistance.Mean > sum.Travel.Mean {
 		b.WriteString("different seeds lead to different end points, farther from each other than from where they started, so the PCA plane shows separate trajectories that reach a similar accuracy.")
 	} else {
 		b.WriteString("the runs travel further than the distance that finally separates them.")

@@ -50,7 +50,10 @@ func check21(t *testing.T, dir string, runs, minSnaps int) records.Table {
 				if j > 0 && !(r.Epoch > pc1[j-1].Epoch) {
 					t.Errorf("%s %s: snapshot %d at epoch %v does not follow epoch %v", split, run, j, r.Epoch, pc1[j-1].Epoch)
 				}
-				if _, ok := acc[records.Key{Run: run, Model: r.Model, Split: "train", Step: r.Step}]; !ok {
+				if r.Seed == records.NoSeed {
+					t.Errorf("%s %s: snapshot %d has no seed", split, run, r.Step)
+				}
+				if _, ok := acc[records.Key{Run: run, Model: r.Model, Split: "train", Seed: r.Seed, Step: r.Step}]; !ok {
 					t.Errorf("%s %s: no training accuracy for snapshot %d", split, run, r.Step)
 				}
 			}
@@ -72,20 +75,46 @@ func check21(t *testing.T, dir string, runs, minSnaps int) records.Table {
 	return tab
 }
 
+func init() {
+	tinyChecks["2-1"] = func(t *testing.T, res *RunResult, _ records.Table) {
+		over := tinySettings["2-1"]
+		s := defaults21(Quick).(*settings21)
+		if err := applyOverrides(s, over); err != nil {
+			t.Fatal(err)
+		}
+		check21(t, res.Dir, s.Runs, s.Epochs/s.Every+1)
+		var sum summary21
+		if err := res.DecodeSummary(&sum); err != nil {
+			t.Fatal(err)
+		}
+		if len(sum.Runs) != s.Runs || sum.FinalTrainAcc.N != s.Runs || len(sum.PCA) != 2 || sum.InitialDistance.N != s.Runs*(s.Runs-1)/2 {
+			t.Errorf("summary %+v for %d runs", sum, s.Runs)
+		}
+	}
+}
+
 func TestP21QuickProfile(t *testing.T) {
 	quickProfileOnly(t)
 	p, _ := Lookup("2-1")
 	env := testEnv(t, nil)
 	res, _ := mustExecute(t, "2-1", env)
 	check21(t, env.Dir, 8, 8)
-	sum := res.Manifest.Summary
-	if n := summaryValue(t, sum, "snapshots_per_run"); n < 8 {
-		t.Errorf("%v snapshots per run, want at least 8", n)
+	var sum summary21
+	if err := res.DecodeSummary(&sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.SnapshotsPerRun < 8 || len(sum.Runs) != 8 || sum.FinalTrainAcc.N != 8 {
+		t.Errorf("%d snapshots per run, %d runs, accuracy over %d: want at least 8, 8 and 8", sum.SnapshotsPerRun, len(sum.Runs), sum.FinalTrainAcc.N)
 	}
 	// The trainings must actually learn: a 784-15-30-10 network reaches well over 90%
 	// training accuracy on the digits in 24 epochs.
-	if a := summaryValue(t, sum, "final_train_accuracy/min"); a < 0.9 {
-		t.Errorf("lowest final training accuracy %.3f < 0.9", a)
+	for _, r := range sum.Runs {
+		if r.FinalTrainAcc < 0.9 {
+			t.Errorf("%s: final training accuracy %.3f < 0.9", r.Run, r.FinalTrainAcc)
+		}
+	}
+	if len(sum.PCA) != 2 || !(sum.PCA[0].Explained1 >= sum.PCA[0].Explained2) {
+		t.Errorf("PCA summary %+v, want two views with decreasing explained variance", sum.PCA)
 	}
 	if len(res.Manifest.Seeds) != 8 {
 		t.Errorf("%d seeds recorded, want 8", len(res.Manifest.Seeds))
@@ -141,6 +170,16 @@ func TestP21ResumeAfterInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := []string{"explained1/pca-model", "explained1/pca-layer", "final_train_accuracy/mean", "final_distance/mean"}
-	checkSummariesAgree(t, res.Manifest.Summary, want.Manifest.Summary, keys, 1e-9, false)
+	var got, exp summary21
+	if err := res.DecodeSummary(&got); err != nil {
+		t.Fatal(err)
+	}
+	if err := want.DecodeSummary(&exp); err != nil {
+		t.Fatal(err)
+	}
+	same := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	if len(got.PCA) != 2 || len(exp.PCA) != 2 || !same(got.PCA[0].Explained1, exp.PCA[0].Explained1) || !same(got.PCA[1].Explained1, exp.PCA[1].Explained1) ||
+		!same(got.FinalTrainAcc.Mean, exp.FinalTrainAcc.Mean) || !same(got.FinalDistance.Mean, exp.FinalDistance.Mean) {
+		t.Errorf("resumed summary %+v, uninterrupted %+v", got, exp)
+	}
 }

@@ -3,12 +3,7 @@ package problems
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
-	"sort"
-
-	"gonum.org/v1/gonum/floats"
-	"gonum.org/v1/gonum/stat"
 
 	"hw1/problems/analysis"
 	"hw1/problems/data"
@@ -63,20 +58,36 @@ type settings22 struct {
 	// positive eigenvalues, so the minimal ratio depends on it; the default 1e-5 is
 	// about 1e-6 of the largest eigenvalue of these networks.
 	EigTol float64 `set:"eig_tol" range:"[0,inf)"`
+	// AbsTols and RelTols are the tolerances at which the minimal ratio and the counts
+	// of positive, negative and near-zero eigenvalues are also recorded: absolute, and
+	// relative to the largest |eigenvalue| of each end point.
+	AbsTols []float64 `set:"abs_tols" range:"[0,inf)"`
+	RelTols []float64 `set:"rel_tols" range:"[0,1)"`
+	// Workers is the number of minimal-ratio trainings run at once, each with its own
+	// models (the networks are too small to use more than one core each); the results
+	// do not depend on it.
+	Workers int `set:"workers" range:"[1,64]"`
 }
 
+// defaults22 returns 2-2's settings. Both profiles run 100 minimal-ratio trainings; the
+// quick one shortens phase 1 to 1,500 epochs and phase 2 to 300 iterations to fit the
+// time budget, so fewer trainings reach the gradient tolerance (the summary gives the
+// share); the full one runs 5,000 and 2,000.
 func defaults22(p Profile) any {
 	s := &settings22{
 		Tasks:       []string{"mnist", "sinc"},
 		MNISTHidden: []int{32, 32}, MNISTEpochs: 3, MNISTBatch: 64, MNISTLR: 1e-3,
 		FnHidden: []int{20, 20}, FnEpochs: 3000, FnBatch: 0, FnLR: 3e-3, FnPoints: 300, Lo: -1, Hi: 1,
-		Trainings: 20, Function: "sinc", Points: 128, Hidden: []int{10, 10},
-		Phase1Epochs: 2500, Phase1LR: 0.01, Phase1Batch: 32,
-		Phase2Steps: 500, Tol: 1e-4, EigTol: 1e-5,
+		Trainings: 100, Function: "sinc", Points: 128, Hidden: []int{10, 10},
+		Phase1Epochs: 1500, Phase1LR: 0.01, Phase1Batch: 32,
+		Phase2Steps: 300, Tol: 1e-4, EigTol: 1e-5,
+		AbsTols: []float64{0, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
+		RelTols: []float64{1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
+		Workers: 2,
 	}
 	if p == Full {
 		s.MNISTEpochs, s.FnEpochs = 10, 20000
-		s.Trainings, s.Phase1Epochs, s.Phase2Steps = 100, 5000, 2000
+		s.Phase1Epochs, s.Phase2Steps = 5000, 2000
 	}
 	return s
 }
@@ -110,17 +121,25 @@ func run22(ctx context.Context, env *Env, rec *Recorder) error {
 	if !slices.Contains(s.Tasks, "mnist") {
 		rec.DatasetInfo(s.Function, fmt.Sprintf("%d points on [%g, %g]", s.Points, s.Lo, s.Hi), s.Points, 0)
 	}
+	var gns []gradNorm22
 	for i, task := range s.Tasks {
-		if err := gradNormTraining(ctx, env, rec, s, task, seedFor(env.Seed, 1000+i)); err != nil {
+		g, err := gradNormTraining(ctx, env, rec, s, task, seedFor(env.Seed, 1000+i))
+		if err != nil {
 			return err
 		}
+		gns = append(gns, g)
 	}
-	return minimalRatios(ctx, env, rec, s)
+	rs, err := minimalRatios(ctx, env, rec, s)
+	if err != nil {
+		return err
+	}
+	return rec.SetSummary(summarize22(s, gns, rs))
 }
 
 // gradNormTraining trains one model on task from seed, recording the loss and the
-// gradient norm of every iteration (run gradnorm-<task>), and summarises them.
-func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string, seed uint64) error {
+// gradient norm of every iteration (run gradnorm-<task>), and summarises them from
+// the rows just written, the numbers the figure shows.
+func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string, seed uint64) (gradNorm22, error) {
 	var (
 		spec          tfgraph.Spec
 		train         *tfgraph.Data
@@ -130,7 +149,7 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 	if task == "mnist" {
 		ds, err := env.loadData("")
 		if err != nil {
-			return err
+			return gradNorm22{}, err
 		}
 		set := ds.Train
 		if s.MNISTTrain > 0 {
@@ -142,7 +161,7 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 	} else {
 		x, y, err := data.Function(task, s.FnPoints, s.Lo, s.Hi)
 		if err != nil {
-			return fmt.Errorf("problems: 2-2: %w", err)
+			return gradNorm22{}, fmt.Errorf("problems: 2-2: %w", err)
 		}
 		spec = tfgraph.MLP(model22, 1, s.FnHidden, 1, tfgraph.Tanh, tfgraph.MSE)
 		train, epochs, batch, lr = &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, s.FnEpochs, s.FnBatch, s.FnLR
@@ -153,246 +172,22 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 		Optimizer: tfgraph.Optimizer{Kind: tfgraph.Adam, LearningRate: lr},
 	})
 	if err != nil {
-		return err
+		return gradNorm22{}, err
 	}
 	defer m.Close()
 	run := records.RunGradNormPrefix + task
-	if _, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Epochs: epochs, Batch: batch, StepRun: run}); err != nil {
-		return err
+	if _, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Seed: records.SeedOf(seed), Epochs: epochs, Batch: batch, StepRun: run}); err != nil {
+		return gradNorm22{}, err
 	}
-	// Summaries from the rows just written: the same numbers the figure shows.
 	series, err := readSeries(rec, env.Dir, run, spec.Name, "train", "loss", "grad_norm")
 	if err != nil {
-		return err
+		return gradNorm22{}, err
 	}
 	loss, gn := series[0], series[1]
 	if len(loss) == 0 || len(gn) != len(loss) {
-		return fmt.Errorf("problems: 2-2: %s has %d loss and %d gradient-norm rows", run, len(loss), len(gn))
+		return gradNorm22{}, fmt.Errorf("problems: 2-2: %s has %d loss and %d gradient-norm rows", run, len(loss), len(gn))
 	}
 	lc, gc := analysis.SummarizeCurve(loss, len(loss)/10), analysis.SummarizeCurve(gn, len(gn)/10)
-	rec.Summary(run+"/iterations", float64(gc.Len))
-	rec.Summary(run+"/first_loss", lc.First)
-	rec.Summary(run+"/last_loss", lc.Tail)
-	rec.Summary(run+"/first_grad_norm", gc.First)
-	rec.Summary(run+"/peak_grad_norm", gc.Peak)
-	rec.Summary(run+"/peak_iteration", float64(gc.PeakIndex+1))
-	rec.Summary(run+"/last_grad_norm", gc.Tail)
-	return nil
-}
-
-// minimalResult is what one minimal-ratio training measured at its end point.
-type minimalResult struct {
-	Phase1Loss, Phase1GradNorm float64
-	Loss, GradNorm             float64 // at the end of phase 2
-	Steps                      int     // phase-2 iterations
-	Converged                  bool    // GradNorm < Tol
-	Ratio, MinEig, MaxEig      float64
-	EigTol                     float64 // the threshold of "eigenvalue > 0"
-	Asymmetry                  float64 // max|H-Hᵀ| / max|H|
-	Params                     int
-}
-
-func (r minimalResult) values() []float64 {
-	conv := 0.0
-	if r.Converged {
-		conv = 1
-	}
-	return []float64{r.Loss, r.GradNorm, r.Ratio, r.MinEig, r.MaxEig, float64(r.Steps), conv,
-		float64(r.Params), r.EigTol, r.Asymmetry, r.Phase1Loss, r.Phase1GradNorm}
-}
-
-func minimalFrom(v map[string]float64) minimalResult {
-	return minimalResult{
-		Loss: v["loss"], GradNorm: v["grad_norm"], Ratio: v["minimal_ratio"], MinEig: v["min_eigenvalue"],
-		MaxEig: v["max_eigenvalue"], Steps: int(v["steps"]), Converged: v["converged"] == 1, Params: int(v["params"]),
-		EigTol: v["eig_tolerance"], Asymmetry: v["hessian_asymmetry"], Phase1Loss: v["phase1_loss"], Phase1GradNorm: v["phase1_grad_norm"],
-	}
-}
-
-// minimalData returns the training data of the minimal-ratio trainings.
-func minimalData(s *settings22) (*tfgraph.Data, error) {
-	x, y, err := data.Function(s.Function, s.Points, s.Lo, s.Hi)
-	if err != nil {
-		return nil, fmt.Errorf("problems: 2-2: %w", err)
-	}
-	return &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, nil
-}
-
-// minimalRatios runs s.Trainings trainings to a point of almost zero gradient and
-// records the spectrum of the Hessian there. With env.Resume, trainings whose rows
-// are all present are not redone.
-func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) error {
-	train, err := minimalData(s)
-	if err != nil {
-		return err
-	}
-	spec := tfgraph.MLP(model22, 1, s.Hidden, 1, tfgraph.Tanh, tfgraph.MSE)
-	n, err := spec.NumParams()
-	if err != nil {
-		return err
-	}
-	env.log().Info("minimal ratio", "trainings", s.Trainings, "params", n)
-	rec.Note("Minimal ratio: %d networks 1-%s-1 (tanh, MSE, float64, %d parameters) on %d points of %s; phase 1: %d epochs of Adam at %g, batch %d; phase 2: L-BFGS on ||grad L||^2 over the whole training set until ||grad L|| < %g or %d iterations; eigenvalue > 0 means > %g.",
-		s.Trainings, joinInts(s.Hidden, "-"), n, s.Points, s.Function, s.Phase1Epochs, s.Phase1LR, s.Phase1Batch, s.Tol, s.Phase2Steps, s.EigTol)
-
-	done := map[string]minimalResult{}
-	if env.Resume {
-		units, err := finishedUnits(rec, env.Dir, model22, "seed-", metrics22)
-		if err != nil {
-			return err
-		}
-		for run, v := range units {
-			done[run] = minimalFrom(v)
-		}
-	}
-	// One float64 model with exact second derivatives serves every end point.
-	an, err := tfgraph.New(spec, train, nil, tfgraph.Config{DType: tfgraph.Float64, SecondOrder: true, Session: env.session()})
-	if err != nil {
-		return err
-	}
-	defer an.Close()
-	results := make([]minimalResult, 0, s.Trainings)
-	bar := env.progress(s.Trainings, "minimal ratio")
-	defer bar.Close()
-	for i := 0; i < s.Trainings; i++ {
-		seed := seedFor(env.Seed, i)
-		rec.Seed(seed)
-		run := fmt.Sprintf("seed-%d", i+1)
-		r, ok := done[run]
-		if !ok {
-			if r, err = trainToCritical(ctx, s, spec, train, an, seed, env.session()); err == nil {
-				err = hessianSpectrum(an, s.EigTol, &r)
-			}
-			if err != nil {
-				return fmt.Errorf("problems: 2-2: %s: %w", run, err)
-			}
-			for k, v := range r.values() {
-				if err := rec.Add(run, model22, "train", NoStep, NoEpoch, metrics22[k], v); err != nil {
-					return err
-				}
-			}
-			if err := rec.Flush(); err != nil {
-				return err
-			}
-			env.log().Info("minimal ratio", "run", run, "loss", r.Loss, "grad_norm", r.GradNorm, "steps", r.Steps, "ratio", r.Ratio, "min_eig", r.MinEig)
-		}
-		if r.Asymmetry > 1e-6 {
-			return fmt.Errorf("problems: 2-2: %s: Hessian asymmetry %.3g exceeds 1e-6 of its largest entry", run, r.Asymmetry)
-		}
-		results = append(results, r)
-		bar.Add(1)
-		bar.Describe(fmt.Sprintf("minimal ratio %.3f", r.Ratio))
-	}
-	summarize22(rec, s, results)
-	return nil
-}
-
-// trainToCritical trains one network from seed: phase 1 minimises the loss with Adam,
-// phase 2 minimises ||∇L||² over the whole training set (see analysis.MinimizeGradNorm) on an,
-// a float64 model of the same spec and data built with SecondOrder, which it leaves at
-// the end point. It returns the numbers of both phases.
-func trainToCritical(ctx context.Context, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
-	r := minimalResult{Params: an.NumParams()}
-	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
-		DType: tfgraph.Float64, Seed: seed, Session: sess,
-		Optimizer: tfgraph.Optimizer{Kind: tfgraph.Adam, LearningRate: s.Phase1LR},
-	})
-	if err != nil {
-		return r, err
-	}
-	defer m.Close()
-	for e := 0; e < s.Phase1Epochs; e++ {
-		if _, err := m.TrainEpoch(s.Phase1Batch, nil); err != nil {
-			return r, err
-		}
-		if e%100 == 0 && ctx.Err() != nil {
-			return r, ctx.Err()
-		}
-	}
-	theta, err := m.GetParams()
-	if err != nil {
-		return r, err
-	}
-	if err := an.SetParams(theta); err != nil {
-		return r, err
-	}
-	loss, g, err := an.FullGradient()
-	if err != nil {
-		return r, err
-	}
-	r.Phase1Loss, r.Phase1GradNorm = loss, floats.Norm(g, 2)
-	if theta, r.Steps, err = analysis.MinimizeGradNorm(ctx, modelFunc{an}, theta, s.Tol, s.Phase2Steps); err != nil {
-		return r, err
-	}
-	if err := an.SetParams(theta); err != nil {
-		return r, err
-	}
-	if loss, g, err = an.FullGradient(); err != nil {
-		return r, err
-	}
-	r.Loss, r.GradNorm = loss, floats.Norm(g, 2)
-	r.Converged = r.GradNorm < s.Tol
-	return r, nil
-}
-
-// hessianSpectrum computes the full Hessian of the training loss at the model's
-// parameters, its asymmetry and its eigenvalues (symmetric solver), and the minimal
-// ratio: the share of eigenvalues above tol.
-func hessianSpectrum(m *tfgraph.Model, tol float64, r *minimalResult) error {
-	h, err := m.Hessian()
-	if err != nil {
-		return err
-	}
-	sp, err := analysis.NewSpectrum(h)
-	if err != nil {
-		return err
-	}
-	r.Asymmetry, r.MinEig, r.MaxEig = sp.Asymmetry, sp.Min(), sp.Max()
-	r.EigTol = tol
-	r.Ratio = analysis.MinimalRatio(sp.Eigenvalues, tol)
-	return nil
-}
-
-// summarize22 records the share of trainings that reached the tolerance, the range of
-// minimal ratios and losses and how they relate.
-func summarize22(rec *Recorder, s *settings22, rs []minimalResult) {
-	var ratios, losses, reductions, convRatios, convLogLoss, negCurv []float64
-	conv, saddles := 0, 0
-	for _, r := range rs {
-		ratios = append(ratios, r.Ratio)
-		losses = append(losses, r.Loss)
-		reductions = append(reductions, r.Phase1GradNorm/r.GradNorm)
-		if r.Converged {
-			conv++
-			convRatios = append(convRatios, r.Ratio)
-			convLogLoss = append(convLogLoss, math.Log10(r.Loss))
-			if r.MinEig < -r.EigTol {
-				saddles++
-			}
-			negCurv = append(negCurv, -r.MinEig/r.MaxEig)
-		}
-	}
-	n := float64(len(rs))
-	rec.Summary("trainings", n)
-	rec.Summary("params", float64(rs[0].Params))
-	rec.Summary("tol", s.Tol)
-	rec.Summary("eig_tolerance", s.EigTol)
-	rec.Summary("converged_share", float64(conv)/n)
-	rec.Summary("minimal_ratio/min", floats.Min(ratios))
-	rec.Summary("minimal_ratio/max", floats.Max(ratios))
-	rec.Summary("minimal_ratio/mean", stat.Mean(ratios, nil))
-	rec.Summary("loss/min", floats.Min(losses))
-	rec.Summary("loss/max", floats.Max(losses))
-	sort.Float64s(reductions)
-	rec.Summary("grad_norm_reduction/median", stat.Quantile(0.5, stat.Empirical, reductions, nil))
-	rec.Summary("grad_norm_reduction/min", reductions[0])
-	if conv > 0 {
-		rec.Summary("saddle_share_of_converged", float64(saddles)/float64(conv))
-		sort.Float64s(negCurv)
-		rec.Summary("negative_curvature_relative/median", stat.Quantile(0.5, stat.Empirical, negCurv, nil))
-		rec.Summary("negative_curvature_relative/max", negCurv[len(negCurv)-1])
-	}
-	if conv > 2 {
-		rec.Summary("corr_ratio_log10_loss", stat.Correlation(convRatios, convLogLoss, nil))
-	}
+	return gradNorm22{Task: task, Seed: seed, Train: train.N(), Iterations: gc.Len, FirstLoss: lc.First, LastLoss: lc.Tail,
+		FirstGradNorm: gc.First, PeakGradNorm: gc.Peak, PeakIteration: gc.PeakIndex + 1, LastGradNorm: gc.Tail}, nil
 }

@@ -2,41 +2,94 @@ package problems
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"hw1/problems/records"
 )
 
 // answer22 reports what the gradient norm did and what the Hessian looks like where
-// the gradient vanishes, from the measured summary.
+// the gradient vanishes, from the typed summary: the minimal ratio against the
+// tolerance with intervals, and the tolerance range over which the end points are
+// saddles or minima.
 func answer22(res RunResult) string {
-	sum := res.Manifest.Summary
+	var sum summary22
+	if err := res.DecodeSummary(&sum); err != nil {
+		return err.Error()
+	}
 	var b strings.Builder
-	var runs []string
-	for k := range sum {
-		if strings.HasPrefix(k, "gradnorm-") && strings.HasSuffix(k, "/iterations") {
-			runs = append(runs, strings.TrimSuffix(k, "/iterations"))
+	for _, g := range sum.GradNorm {
+		fmt.Fprintf(&b, "%s (%d training examples, seed %d): over %d iterations the loss goes from %.3g to %.3g; the gradient norm starts at %.3g, peaks at %.3g (iteration %d) and ends near %.3g. ",
+			g.Task, g.Train, g.Seed, g.Iterations, g.FirstLoss, g.LastLoss, g.FirstGradNorm, g.PeakGradNorm, g.PeakIteration, g.LastGradNorm)
+	}
+	fmt.Fprintf(&b, "Almost zero gradient: of %d networks (%d parameters, %d training points, one seed each) trained on the loss and then on ||grad L||^2, %d (%.0f%%) reached ||grad L|| < %.0e (median reduction of the gradient norm by phase 2: %.3g times). ",
+		sum.Trainings, sum.Params, sum.Points, sum.Converged, 100*sum.ConvergedShare, sum.GradTol, sum.ReductionMedian)
+	basis := "converged end points"
+	if sum.Basis != "converged" {
+		basis = "end points (all of them: fewer than two converged)"
+	}
+	fmt.Fprintf(&b, "Over the %s, log10 loss %s; the minimal ratio depends on the tolerance of \"eigenvalue > 0\":", basis, sum.Log10Loss.Interval(3))
+	for _, kind := range []string{"absolute", "relative"} {
+		var parts []string
+		for _, t := range sum.Tolerances {
+			if t.Kind == kind {
+				parts = append(parts, fmt.Sprintf("%s %s", records.FormatSig(t.Tolerance, 2), t.Ratio.Interval(3)))
+			}
+		}
+		if len(parts) > 0 {
+			label := " absolute tolerance"
+			if kind == "relative" {
+				label = "; tolerance relative to the largest |eigenvalue|"
+			}
+			fmt.Fprintf(&b, "%s %s", label, strings.Join(parts, ", "))
 		}
 	}
-	sort.Strings(runs)
-	for _, r := range runs {
-		fmt.Fprintf(&b, "%s: over %d iterations the loss goes from %.3g to %.3g; the gradient norm starts at %.3g, peaks at %.3g (iteration %d) and ends near %.3g. ",
-			strings.TrimPrefix(r, "gradnorm-"), int(sum[r+"/iterations"]), sum[r+"/first_loss"], sum[r+"/last_loss"],
-			sum[r+"/first_grad_norm"], sum[r+"/peak_grad_norm"], int(sum[r+"/peak_iteration"]), sum[r+"/last_grad_norm"])
+	b.WriteString(". ")
+	b.WriteString(saddleClaim(sum.Tolerances, "absolute"))
+	b.WriteString(saddleClaim(sum.Tolerances, "relative"))
+	fmt.Fprintf(&b, "The most negative eigenvalue is small: a median %.2g of the largest one. ", sum.NegCurvMedian)
+	if c := sum.CorrRatioLoss; c == c {
+		fmt.Fprintf(&b, "Correlation between minimal ratio (at %.0e) and log10 loss: %.2f.", sum.EigTol, c)
 	}
-	n := sum["trainings"]
-	fmt.Fprintf(&b, "Almost zero gradient: of %d networks (%d parameters) trained on the loss and then on ||grad L||^2, %.0f%% reached ||grad L|| < %.0e (median reduction of the gradient norm by phase 2: %.3g times). ",
-		int(n), int(sum["params"]), 100*sum["converged_share"], sum["tol"], sum["grad_norm_reduction/median"])
-	fmt.Fprintf(&b, "There the minimal ratio (share of the full Hessian's eigenvalues above %.0e) lies between %.3f and %.3f (mean %.3f) and the loss between %.3g and %.3g. ",
-		sum["eig_tolerance"], sum["minimal_ratio/min"], sum["minimal_ratio/max"], sum["minimal_ratio/mean"], sum["loss/min"], sum["loss/max"])
-	if sh, ok := sum["saddle_share_of_converged"]; ok {
-		fmt.Fprintf(&b, "%.0f%% of the converged points have an eigenvalue below minus that tolerance, so by this criterion they are saddle points rather than minima; their most negative eigenvalue is small, a median %.2g (at most %.2g) of the largest one. ",
-			100*sh, sum["negative_curvature_relative/median"], sum["negative_curvature_relative/max"])
+	return strings.TrimSpace(b.String())
+}
+
+// saddleClaim says over which tolerances of kind every end point is a saddle, over
+// which every one is a minimum up to flat directions, and the shares elsewhere.
+func saddleClaim(ts []tol22, kind string) string {
+	var rows []tol22
+	for _, t := range ts {
+		if t.Kind == kind {
+			rows = append(rows, t)
+		}
 	}
-	if sum["minimal_ratio/max"] < 1 {
-		fmt.Fprintf(&b, "No point has all its eigenvalues above the tolerance: at most %.0f%% of the directions have a clearly positive curvature, the others are flat or negative. ", 100*sum["minimal_ratio/max"])
+	if len(rows) == 0 {
+		return ""
 	}
-	if c, ok := sum["corr_ratio_log10_loss"]; ok {
-		fmt.Fprintf(&b, "Correlation between minimal ratio and log10 loss over the converged points: %.2f.", c)
+	var saddle, minimum, mixed []string
+	for _, t := range rows {
+		tol := records.FormatSig(t.Tolerance, 2)
+		switch {
+		case t.SaddleShare == 1:
+			saddle = append(saddle, tol)
+		case t.MinimumShare == 1:
+			minimum = append(minimum, tol)
+		default:
+			mixed = append(mixed, fmt.Sprintf("%s (%.0f%% saddles, %.0f%% minima)", tol, 100*t.SaddleShare, 100*t.MinimumShare))
+		}
 	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "At the %s tolerances ", kind)
+	if len(saddle) > 0 {
+		fmt.Fprintf(&b, "%s every end point is a saddle (eigenvalues both below -tol and above tol)", strings.Join(saddle, ", "))
+	} else {
+		b.WriteString("none has every end point a saddle")
+	}
+	if len(minimum) > 0 {
+		fmt.Fprintf(&b, "; at %s every one counts as a minimum up to flat directions (no eigenvalue below -tol)", strings.Join(minimum, ", "))
+	}
+	if len(mixed) > 0 {
+		fmt.Fprintf(&b, "; at %s they are neither all saddles nor all minima", strings.Join(mixed, ", "))
+	}
+	b.WriteString(". ")
 	return b.String()
 }

@@ -3,118 +3,205 @@ package problems
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
-	"hw1/problems/analysis"
+	"hw1/problems/records"
 )
 
-// point33 is one model of the batch-size sweep as the answer reads it.
-type point33 struct {
-	name                                   string
-	batch                                  float64
-	trainLoss, trainAcc, testLoss, testAcc float64
-	sensitivity                            float64
-	sharp                                  map[string]float64 // by ε as in the metric name
+// summary33 is the typed summary of 3-3.
+type summary33 struct {
+	TrainExamples int    `json:"train_examples"`
+	TestExamples  int    `json:"test_examples"`
+	Params        int    `json:"params"`
+	Seeds         int    `json:"seeds"`
+	Criterion     string `json:"criterion"`
+	LearningRate  string `json:"learning_rate"`
+	// Models has one row per batch size; its estimates are over the seeds that met
+	// the criterion.
+	Models []batch33 `json:"models"`
+	// Sharpness has one row per batch size, ε and space.
+	Sharpness []sharpRow33 `json:"sharpness"`
+	// Comparison sets the largest batch against the smallest, paired by seed over
+	// the seeds where both met the criterion; Keskar gives the published F1 figures.
+	Comparison     []compare33 `json:"comparison"`
+	Interpolations []interp33  `json:"interpolations"`
+	// Missed names the trainings that missed the criterion within the step budget.
+	Missed []string `json:"missed"`
 }
 
-// sweep33 returns the models of the batch-size sweep of a 3-3 summary, by batch size.
-func sweep33(sum map[string]float64) []point33 {
-	var pts []point33
-	for k, v := range sum {
-		name, ok := strings.CutSuffix(k, "/batch_size")
-		if !ok {
-			continue
+// batch33 is one batch size of the sweep.
+type batch33 struct {
+	Batch        int              `json:"batch"`
+	LearningRate float64          `json:"learning_rate"`
+	Reached      int              `json:"reached"`
+	Trained      int              `json:"trained"`
+	Steps        records.Estimate `json:"steps"`
+	TrainAcc     records.Estimate `json:"train_accuracy"`
+	TestAcc      records.Estimate `json:"test_accuracy"`
+	TestLoss     records.Estimate `json:"test_loss"`
+	Sensitivity  records.Estimate `json:"sensitivity"`
+}
+
+// sharpRow33 is the sharpness of one batch size at one ε in one space.
+type sharpRow33 struct {
+	Batch     int              `json:"batch"`
+	Eps       float64          `json:"eps"`
+	Space     string           `json:"space"`
+	Sharpness records.Estimate `json:"sharpness"`
+}
+
+// compare33 is one quantity of the small against large batch comparison.
+type compare33 struct {
+	Quantity string           `json:"quantity"`
+	Small    records.Estimate `json:"small_batch"`
+	Large    records.Estimate `json:"large_batch"`
+	Diff     records.Estimate `json:"large_minus_small"`
+	// LargerShare is the share of paired seeds in which the large batch's value is
+	// the larger.
+	LargerShare float64 `json:"share_large_larger"`
+	Keskar      string  `json:"keskar_f1"`
+}
+
+// keskarF1 are Keskar et al.'s (2017) figures for network F1 (fully connected, MNIST),
+// small batch against large batch, by quantity.
+var keskarF1 = map[string]string{
+	"test accuracy":                   "98.03 ± 0.07% vs 97.81 ± 0.07%",
+	"sharpness ε=1e-3 full":           "1.23 ± 0.83 vs 205.14 ± 69.52",
+	"sharpness ε=5e-4 full":           "0.61 ± 0.27 vs 42.90 ± 17.14",
+	"sharpness ε=1e-3 random 100-dim": "0.11 vs 9.22",
+}
+
+func spaceName(sub int) string {
+	if sub == 0 {
+		return "full"
+	}
+	return fmt.Sprintf("random %d-dim", sub)
+}
+
+// summarize33 builds and stores the typed summary of a 3-3 run from its trained models.
+func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []*trained33, interps []interp33) error {
+	n, err := x.spec.NumParams()
+	if err != nil {
+		return err
+	}
+	sum := summary33{TrainExamples: x.ntrain, TestExamples: x.testData.N(), Params: n, Seeds: s.Seeds,
+		Criterion:    fmt.Sprintf("training accuracy >= %g%%%s within %d steps", 100*s.TargetAccuracy, targetLossText(s.TargetLoss), s.StepBudget),
+		LearningRate: x.lrText(), Interpolations: interps, Missed: []string{}}
+	by := map[int][]*trained33{}
+	for _, t := range sweep {
+		by[t.cfg.batch] = append(by[t.cfg.batch], t)
+		if !t.reached {
+			sum.Missed = append(sum.Missed, fmt.Sprintf("%s seed %d: training accuracy %.2f%% after %d steps", t.name, t.cfg.seed+1, 100*t.trainAcc, t.steps))
 		}
-		p := point33{name: name, batch: v, trainAcc: sum[name+"/train_accuracy"], testAcc: sum[name+"/test_accuracy"],
-			trainLoss: sum[name+"/train_loss"], testLoss: sum[name+"/test_loss"], sensitivity: sum[name+"/sensitivity"], sharp: map[string]float64{}}
-		for k2, v2 := range sum {
-			if m, ok := strings.CutPrefix(k2, name+"/sharpness_"); ok {
-				p.sharp[m] = v2
+	}
+	pick := func(ts []*trained33, f func(*trained33) float64) []float64 {
+		var v []float64
+		for _, t := range ts {
+			if t.reached {
+				v = append(v, f(t))
 			}
 		}
-		pts = append(pts, p)
+		return v
 	}
-	sort.Slice(pts, func(i, j int) bool { return pts[i].batch < pts[j].batch })
-	return pts
-}
-
-// trend describes the sign of a rank correlation in words.
-func trend(rho float64) string {
-	switch {
-	case math.IsNaN(rho):
-		return "is constant"
-	case rho >= 0.9:
-		return "rises steadily"
-	case rho >= 0.5:
-		return "tends to rise"
-	case rho <= -0.9:
-		return "falls steadily"
-	case rho <= -0.5:
-		return "tends to fall"
-	}
-	return "shows no clear trend"
-}
-
-// answer33 reports the interpolation profiles and how test accuracy, sensitivity and
-// sharpness moved with the batch size, from the measured numbers.
-func answer33(res RunResult) string {
-	sum := res.Manifest.Summary
-	var b strings.Builder
-	for _, run := range []string{run33InterpBatch, run33InterpLR} {
-		mid, ok := sum[run+"/alpha0.5/train_loss"]
-		if !ok {
-			continue
+	for _, b := range batches {
+		ts := by[b]
+		row := batch33{Batch: b, LearningRate: x.lr(b), Trained: len(ts),
+			Steps:       records.NewEstimate(pick(ts, func(t *trained33) float64 { return float64(t.steps) })),
+			TrainAcc:    records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.trainAcc })),
+			TestAcc:     records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.testAcc })),
+			TestLoss:    records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.testLoss })),
+			Sensitivity: records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.sensitivity }))}
+		row.Reached = len(pick(ts, func(*trained33) float64 { return 0 }))
+		sum.Models = append(sum.Models, row)
+		for k, sh := range ts[0].sharp {
+			sum.Sharpness = append(sum.Sharpness, sharpRow33{Batch: b, Eps: sh.eps, Space: spaceName(sh.sub),
+				Sharpness: records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.sharp[k].value }))})
 		}
-		l1, l2 := sum[run+"/theta1/train_loss"], sum[run+"/theta2/train_loss"]
-		fmt.Fprintf(&b, "%s: the training loss is %.3g at θ1 and %.3g at θ2 (α = 0 and 1 reproduce them: %.3g and %.3g) and %.3g halfway",
-			run, l1, l2, sum[run+"/alpha0/train_loss"], sum[run+"/alpha1/train_loss"], mid)
-		if mid > math.Max(l1, l2) {
+	}
+	if len(batches) >= 2 {
+		small, large := by[batches[0]], by[batches[len(batches)-1]]
+		var ps, pl []*trained33
+		for i := range small {
+			if i < len(large) && small[i].reached && large[i].reached {
+				ps, pl = append(ps, small[i]), append(pl, large[i])
+			}
+		}
+		qs := []struct {
+			name string
+			f    func(*trained33) float64
+		}{
+			{"test accuracy", func(t *trained33) float64 { return t.testAcc }},
+			{"test loss", func(t *trained33) float64 { return t.testLoss }},
+			{"sensitivity", func(t *trained33) float64 { return t.sensitivity }},
+			{"steps", func(t *trained33) float64 { return float64(t.steps) }},
+		}
+		for k, sh := range small[0].sharp {
+			qs = append(qs, struct {
+				name string
+				f    func(*trained33) float64
+			}{fmt.Sprintf("sharpness ε=%s %s", epsName(sh.eps), spaceName(sh.sub)), func(t *trained33) float64 { return t.sharp[k].value }})
+		}
+		for _, q := range qs {
+			a, b := pick(ps, q.f), pick(pl, q.f)
+			d, err := records.PairedDiff(b, a)
+			if err != nil {
+				return err
+			}
+			larger := 0
+			for i := range a {
+				if b[i] > a[i] {
+					larger++
+				}
+			}
+			share := math.NaN()
+			if len(a) > 0 {
+				share = float64(larger) / float64(len(a))
+			}
+			sum.Comparison = append(sum.Comparison, compare33{Quantity: q.name, Small: records.NewEstimate(a), Large: records.NewEstimate(b),
+				Diff: d, LargerShare: share, Keskar: keskarF1[q.name]})
+		}
+	}
+	return rec.SetSummary(sum)
+}
+
+// answer33 reports the interpolations, every batch size with intervals over seeds,
+// and the small against large batch comparison beside Keskar et al.'s figures.
+func answer33(res RunResult) string {
+	var sum summary33
+	if err := res.DecodeSummary(&sum); err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for _, in := range sum.Interpolations {
+		fmt.Fprintf(&b, "%s: the training loss is %.3g at θ1 (%s) and %.3g at θ2 (%s); α = 0 and 1 reproduce them (largest difference %.2g) and it is %.3g halfway",
+			in.Run, in.Theta1TrainLoss, in.Theta1, in.Theta2TrainLoss, in.Theta2, in.MaxEndpointDiff, in.HalfTrainLoss)
+		if in.HalfTrainLoss > math.Max(in.Theta1TrainLoss, in.Theta2TrainLoss) {
 			b.WriteString(", a barrier between the two minima")
 		} else {
 			b.WriteString(", no barrier between them")
 		}
-		fmt.Fprintf(&b, "; test accuracy %.1f%% at θ1 and %.1f%% at θ2. ", 100*sum[run+"/theta1/test_accuracy"], 100*sum[run+"/theta2/test_accuracy"])
+		fmt.Fprintf(&b, "; test accuracy %.2f%% at θ1 and %.2f%% at θ2. ", 100*in.Theta1TestAcc, 100*in.Theta2TestAcc)
 	}
-	pts := sweep33(sum)
-	if len(pts) < 2 {
-		return b.String()
+	fmt.Fprintf(&b, "Every model trained to the same criterion (%s; %s) on %d training examples, tested on %d. ", sum.Criterion, sum.LearningRate, sum.TrainExamples, sum.TestExamples)
+	for _, m := range sum.Models {
+		fmt.Fprintf(&b, "Batch %d (lr %g): %d of %d seeds met it, in %s steps; test accuracy %s, sensitivity %s. ",
+			m.Batch, m.LearningRate, m.Reached, m.Trained, m.Steps.Interval(3), pct(m.TestAcc), m.Sensitivity.Interval(3))
 	}
-	var bs, acc, sens []float64
-	var rows []string
-	for _, p := range pts {
-		bs = append(bs, p.batch)
-		acc = append(acc, p.testAcc)
-		sens = append(sens, p.sensitivity)
-		rows = append(rows, fmt.Sprintf("batch %d: test accuracy %.1f%%, sensitivity %.3g, sharpness %s", int(p.batch), 100*p.testAcc, p.sensitivity, sharpText(p.sharp)))
+	if len(sum.Missed) > 0 {
+		fmt.Fprintf(&b, "Left out of the comparison for missing the criterion: %s. ", strings.Join(sum.Missed, "; "))
 	}
-	fmt.Fprintf(&b, "Across batch sizes %d to %d (same number of epochs), test accuracy %s (rank correlation %.2f) and sensitivity %s (%.2f)",
-		int(bs[0]), int(bs[len(bs)-1]), trend(analysis.Spearman(bs, acc)), analysis.Spearman(bs, acc), trend(analysis.Spearman(bs, sens)), analysis.Spearman(bs, sens))
-	for _, e := range sortedKeys(pts[0].sharp) {
-		var sh []float64
-		for _, p := range pts {
-			sh = append(sh, p.sharp[e])
+	for _, c := range sum.Comparison {
+		fmt.Fprintf(&b, "%s, largest minus smallest batch: %s (large batch larger in %.0f%% of paired seeds)", c.Quantity, c.Diff.Interval(3), 100*c.LargerShare)
+		if c.Keskar != "" {
+			fmt.Fprintf(&b, "; here %s vs %s, Keskar's F1 %s", c.Small.Interval(3), c.Large.Interval(3), c.Keskar)
 		}
-		rho := analysis.Spearman(bs, sh)
-		fmt.Fprintf(&b, "; sharpness at ε = %s %s (%.2f)", e, trend(rho), rho)
+		b.WriteString(". ")
 	}
-	fmt.Fprintf(&b, ". %s.", strings.Join(rows, "; "))
-	return b.String()
+	return strings.TrimSpace(b.String())
 }
 
-func sharpText(m map[string]float64) string {
-	var parts []string
-	for _, k := range sortedKeys(m) {
-		parts = append(parts, fmt.Sprintf("%.3g (ε = %s)", m[k], k))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+// pct formats an accuracy estimate in percent.
+func pct(e records.Estimate) string {
+	e.Mean, e.SD, e.Lo, e.Hi = 100*e.Mean, 100*e.SD, 100*e.Lo, 100*e.Hi
+	return e.Interval(4) + " (%)"
 }

@@ -2,88 +2,186 @@ package problems
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/floats/scalar"
+	"gonum.org/v1/gonum/mat"
 
 	"hw1/problems/analysis"
+	"hw1/problems/records"
 )
 
 // TestProblem33Flatness runs 3-3's quick profile and checks the outcomes the problem
-// promises: the interpolations reproduce their endpoint models exactly at α = 0 and 1
-// over at least 51 values of α, and every one of at least five log-spaced batch sizes
-// has a positive, finite sensitivity and sharpness.
+// promises: the interpolations reproduce their endpoint models at α = 0 and 1 over at
+// least 51 values of α; every batch size trains with at least 3 seeds; a model marked
+// as meeting the criterion has the target training accuracy in the records and one
+// marked as missing it does not; every model has sensitivity and sharpness (two ε, full
+// space and subspace); and the comparison is the paired difference of the records.
 func TestProblem33Flatness(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-3", testEnv(t, nil))
-	sum := res.Manifest.Summary
-	for _, run := range []string{"interp-batch", "interp-lr"} {
-		rows := tab.Run(run)
-		alphas := rows.Metric("alpha")
-		if len(alphas) < 51 {
-			t.Errorf("%s: %d values of α, want at least 51", run, len(alphas))
+	s := defaults33(Quick).(*settings33)
+	if s.Seeds < 3 || len(s.Batches) < 3 || s.Alphas < 51 {
+		t.Errorf("quick profile: %d seeds, %d batch sizes and %d values of α, want at least 3, 3 and 51", s.Seeds, len(s.Batches), s.Alphas)
+	}
+	check33(t, res, tab, s)
+	t.Logf("answer: %s", answer33(*res))
+}
+
+func init() {
+	tinyChecks["3-3"] = func(t *testing.T, res *RunResult, tab records.Table) {
+		over := tinySettings["3-3"]
+		s := defaults33(Quick).(*settings33)
+		if err := applyOverrides(s, over); err != nil {
+			t.Fatal(err)
+		}
+		check33(t, res, tab, s)
+	}
+}
+
+// check33 checks a 3-3 run with settings s against its records (see
+// TestProblem33Flatness).
+func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
+	t.Helper()
+	var sum summary33
+	if err := res.DecodeSummary(&sum); err != nil {
+		t.Fatal(err)
+	}
+	checkInterpolations33(t, sum, tab, s.Alphas)
+	if sum.Seeds != s.Seeds || len(sum.Models) != len(s.Batches) {
+		t.Fatalf("%d seeds and %d batch sizes, settings %d and %d", sum.Seeds, len(sum.Models), s.Seeds, len(s.Batches))
+	}
+	sweep := tab.Run(records.RunSensitivity)
+	for _, m := range sum.Models {
+		rows := sweep.Model(batchName(m.Batch))
+		reached := 0
+		for _, r := range rows.Metric(records.MetricReached) {
+			accs := rows.Seed(r.Seed).Split("train").Metric("accuracy")
+			if len(accs) != 1 {
+				t.Fatalf("batch %d seed %v: %d training accuracies", m.Batch, r.Seed, len(accs))
+			}
+			if met := accs[0].Value >= s.TargetAccuracy; met != (r.Value == 1) {
+				t.Errorf("batch %d seed %v: reached %v with training accuracy %v (target %v)", m.Batch, r.Seed, r.Value, accs[0].Value, s.TargetAccuracy)
+			}
+			if r.Value == 1 {
+				reached++
+			}
+			steps := rows.Seed(r.Seed).Metric(records.MetricSteps)
+			if len(steps) != 1 || steps[0].Value < 1 || steps[0].Value > float64(s.StepBudget+(sum.TrainExamples+m.Batch-1)/m.Batch) {
+				t.Errorf("batch %d seed %v: steps %v, budget %d", m.Batch, r.Seed, steps, s.StepBudget)
+			}
+			if n := len(rows.Seed(r.Seed).Where(func(r records.Row) bool { return len(r.Metric) > 10 && r.Metric[:10] == "sharpness_" })); n != 2*len(s.SharpnessEps) {
+				t.Errorf("batch %d seed %v: %d sharpness rows, want %d", m.Batch, r.Seed, n, 2*len(s.SharpnessEps))
+			}
+		}
+		if m.Trained != sum.Seeds || m.Reached != reached || m.TestAcc.N != reached {
+			t.Errorf("batch %d: summary says %d trained, %d reached (test accuracy over %d); records %d seeds, %d reached", m.Batch, m.Trained, m.Reached, m.TestAcc.N, sum.Seeds, reached)
+		}
+		if reached > 0 && !(m.Sensitivity.Mean > 0) {
+			t.Errorf("batch %d: sensitivity %+v, want positive", m.Batch, m.Sensitivity)
+		}
+	}
+	for _, r := range sum.Sharpness {
+		if r.Sharpness.N > 0 && !(r.Sharpness.Mean >= 0) || math.IsInf(r.Sharpness.Mean, 0) {
+			t.Errorf("sharpness %+v, want finite and not negative", r)
+		}
+	}
+	checkComparison33(t, sum, sweep)
+	// One exported model per training: every (model, seed) with a training curve.
+	trained := map[records.Key]bool{}
+	for _, r := range tab.Run(records.RunTraining) {
+		trained[records.Key{Model: r.Model, Seed: r.Seed}] = true
+	}
+	dirs, err := os.ReadDir(filepath.Join(res.Dir, records.ParamsDir))
+	if want := len(trained); err != nil || len(dirs) != want || want < sum.Seeds*len(sum.Models) {
+		t.Errorf("%d exported models (%v), want %d", len(dirs), err, want)
+	}
+}
+
+// batchName is the model name of a batch size in the sweep.
+func batchName(b int) string { return "batch-" + strconv.Itoa(b) }
+
+// checkInterpolations33 checks that α spans [-1, 2] with at least 51 values and that
+// α = 0 and 1 reproduce the endpoint models' own metrics.
+func checkInterpolations33(t *testing.T, sum summary33, tab records.Table, alphaCount int) {
+	t.Helper()
+	if len(sum.Interpolations) != 2 {
+		t.Fatalf("%d interpolations, want 2", len(sum.Interpolations))
+	}
+	for _, in := range sum.Interpolations {
+		alphas := tab.Run(in.Run).Metric(records.MetricAlpha)
+		if len(alphas) < alphaCount || in.Alphas != len(alphas) {
+			t.Errorf("%s: %d values of α (summary %d), want at least %d", in.Run, len(alphas), in.Alphas, alphaCount)
 		}
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, r := range alphas {
 			lo, hi = math.Min(lo, r.Value), math.Max(hi, r.Value)
 		}
 		if lo > -1 || hi < 2 {
-			t.Errorf("%s: α spans [%g, %g], want [-1, 2]", run, lo, hi)
+			t.Errorf("%s: α spans [%g, %g], want [-1, 2]", in.Run, lo, hi)
 		}
-		for _, metric := range []string{"loss", "accuracy"} {
-			pairs, err := rows.Join("alpha", metric)
-			if err != nil || len(pairs) != 2*len(alphas) {
-				t.Errorf("%s: join of %s with alpha: %d pairs (%v), want %d", run, metric, len(pairs), err, 2*len(alphas))
-			}
-			for _, p := range pairs {
-				if math.IsNaN(p.Y) || math.IsInf(p.Y, 0) {
-					t.Errorf("%s: %s %s at α = %g is %v", run, p.Split, metric, p.X, p.Y)
-				}
-			}
-		}
-		for _, end := range []struct{ alpha, theta string }{{"alpha0", "theta1"}, {"alpha1", "theta2"}} {
-			for _, m := range []string{"train_loss", "train_accuracy", "test_loss", "test_accuracy"} {
-				got, okG := sum[run+"/"+end.alpha+"/"+m]
-				want, okW := sum[run+"/"+end.theta+"/"+m]
-				if !okG || !okW || !scalar.EqualWithinAbs(got, want, 1e-6) {
-					t.Errorf("%s: %s at %s is %v, the endpoint model's own %v (want equal within 1e-6)", run, m, end.alpha, got, want)
-				}
-			}
+		if !(in.MaxEndpointDiff <= 1e-6) || !scalar.EqualWithinAbs(in.Alpha0TrainLoss, in.Theta1TrainLoss, 1e-6) || !scalar.EqualWithinAbs(in.Alpha1TestAcc, in.Theta2TestAcc, 1e-6) {
+			t.Errorf("%s: α = 0 and 1 differ from the models' own metrics: %+v", in.Run, in)
 		}
 	}
-	pts := sweep33(sum)
-	if len(pts) < 5 {
-		t.Fatalf("%d batch sizes, want at least 5", len(pts))
+}
+
+// checkComparison33 recomputes the small against large batch comparison from the
+// sweep's records: the paired test-accuracy difference over the seeds where both met
+// the criterion.
+func checkComparison33(t *testing.T, sum summary33, sweep records.Table) {
+	t.Helper()
+	if len(sum.Comparison) == 0 {
+		t.Fatal("no comparison")
 	}
-	for i, p := range pts {
-		if i > 0 {
-			if r := p.batch / pts[i-1].batch; r < 2 {
-				t.Errorf("batch sizes %v and %v are not log-spaced (ratio %.2f)", pts[i-1].batch, p.batch, r)
+	small, large := batchName(sum.Models[0].Batch), batchName(sum.Models[len(sum.Models)-1].Batch)
+	var diffs []float64
+	for _, r := range sweep.Model(small).Metric(records.MetricReached) {
+		l := sweep.Model(large).Seed(r.Seed).Metric(records.MetricReached)
+		if r.Value != 1 || len(l) != 1 || l[0].Value != 1 {
+			continue
+		}
+		a := sweep.Model(small).Seed(r.Seed).Split("test").Metric("accuracy")[0].Value
+		b := sweep.Model(large).Seed(r.Seed).Split("test").Metric("accuracy")[0].Value
+		diffs = append(diffs, b-a)
+	}
+	c := sum.Comparison[0]
+	if c.Quantity != "test accuracy" || c.Diff.N != len(diffs) || (len(diffs) > 0 && !scalar.EqualWithinAbs(c.Diff.Mean, floats.Sum(diffs)/float64(len(diffs)), 1e-12)) {
+		t.Errorf("comparison %+v; records give %d paired differences %v", c, len(diffs), diffs)
+	}
+	if c.Keskar == "" {
+		t.Error("the test-accuracy comparison lacks Keskar's figures")
+	}
+}
+
+// TestRandomSubspace checks that the subspace of the sharpness has orthonormal columns
+// (AᵀA = I), so that analysis.Sharpness may take Aᵀ for A⁺.
+func TestRandomSubspace(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		n, p int
+	}{{"square", 5, 5}, {"tall", 1000, 7}, {"uneven", 103, 10}} {
+		t.Run(c.name, func(t *testing.T) {
+			a := randomSubspace(c.n, c.p, 42)
+			var g mat.Dense
+			g.Mul(a.T(), a)
+			if !mat.EqualApprox(&g, eye(c.p), 1e-12) {
+				t.Errorf("AᵀA = %v, want the identity", mat.Formatted(&g))
 			}
-		}
-		if !(p.sensitivity > 0) || math.IsInf(p.sensitivity, 0) {
-			t.Errorf("%s: sensitivity %v, want positive and finite", p.name, p.sensitivity)
-		}
-		if len(p.sharp) < 2 {
-			t.Errorf("%s: sharpness for %d values of ε, want 2", p.name, len(p.sharp))
-		}
-		for e, v := range p.sharp {
-			if !(v > 0) || math.IsInf(v, 0) {
-				t.Errorf("%s: sharpness at ε = %s is %v, want positive and finite", p.name, e, v)
-			}
-		}
-		// The own metrics in the sweep rows are those of the model.
-		own := tab.Run("sensitivity").Model(p.name).Split("test").Metric("accuracy")
-		if len(own) != 1 || own[0].Value != p.testAcc {
-			t.Errorf("%s: sweep rows hold test accuracy %v, summary %v", p.name, own, p.testAcc)
-		}
+		})
 	}
-	for _, e := range []string{"1e-3", "5e-4"} {
-		if n := len(tab.Run("sensitivity").Metric("sharpness_" + e)); n != len(pts) {
-			t.Errorf("%d sharpness_%s rows, want %d", n, e, len(pts))
-		}
+}
+
+func eye(n int) *mat.Dense {
+	m := mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		m.Set(i, i, 1)
 	}
-	t.Logf("answer: %s", answer33(*res))
+	return m
 }
 
 func TestEpsName(t *testing.T) {

@@ -24,14 +24,26 @@ type Recorder struct {
 	w    *records.Writer
 	man  *records.Manifest
 	rows int
+	flat map[string]float64 // the keys of Summary, for problems not yet typed
 }
 
-// Add appends one row. It does not flush: call Flush at least once per epoch.
+// Add appends one row with no seed (records.NoSeed): a row that belongs to no single
+// training. It does not flush: call Flush at least once per epoch.
 func (r *Recorder) Add(run, model, split string, step int, epoch float64, metric string, value float64) error {
+	return r.AddRow(records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value})
+}
+
+// AddSeeded appends one row of the training that used seed. It does not flush.
+func (r *Recorder) AddSeeded(run, model, split string, seed uint64, step int, epoch float64, metric string, value float64) error {
+	return r.AddRow(records.Row{Run: run, Model: model, Split: split, Seed: records.SeedOf(seed), Step: step, Epoch: epoch, Metric: metric, Value: value})
+}
+
+// AddRow appends row as it is. It does not flush.
+func (r *Recorder) AddRow(row records.Row) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rows++
-	return r.w.Write(records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value})
+	return r.w.Write(row)
 }
 
 // Flush makes every row written so far durable.
@@ -57,12 +69,31 @@ func (r *Recorder) DatasetInfo(name, source string, train, test int) {
 	r.man.Dataset = records.Dataset{Name: name, Source: source, Train: train, Test: test}
 }
 
-// Summary records one final number for the report under key.
-func (r *Recorder) Summary(key string, v float64) {
-	if r.man.Summary == nil {
-		r.man.Summary = map[string]float64{}
+// SetSummary stores v, the problem's typed summary (a struct, or a pointer to one), in
+// the manifest as JSON (records.EncodeSummary); Answer reads it back with
+// RunResult.DecodeSummary. A later call replaces it.
+func (r *Recorder) SetSummary(v any) error {
+	raw, err := records.EncodeSummary(v)
+	if err != nil {
+		return fmt.Errorf("problems: %w", err)
 	}
-	r.man.Summary[key] = v
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.man.Summary, r.flat = raw, nil
+	return nil
+}
+
+// Summary records one final number for the report under key, in the flat summary of
+// problems that do not yet have a typed one; Answer reads it back with
+// RunResult.Manifest.Flat. Do not mix it with SetSummary.
+func (r *Recorder) Summary(key string, v float64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.flat == nil {
+		r.flat = map[string]float64{}
+	}
+	r.flat[key] = v
+	r.man.SetFlatSummary(r.flat) // a map of numbers always encodes
 }
 
 // Note records a sentence for the report.
@@ -80,6 +111,13 @@ func (r *Recorder) CheckpointPrefix(run, model string) string {
 func (r *Recorder) dropFrom(run, model string, epoch float64) error {
 	return r.dropRows(func(row records.Row) bool {
 		return row.Run == run && row.Model == model && (math.IsNaN(row.Epoch) || row.Epoch > epoch)
+	})
+}
+
+// dropSeedFrom is dropFrom for the rows of one seed of (run, model) only.
+func (r *Recorder) dropSeedFrom(run, model string, seed records.Seed, epoch float64) error {
+	return r.dropRows(func(row records.Row) bool {
+		return row.Run == run && row.Model == model && row.Seed == seed && (math.IsNaN(row.Epoch) || row.Epoch > epoch)
 	})
 }
 
@@ -130,9 +168,9 @@ func safeName(s string) string {
 }
 
 // epochStats reads back the train and test loss and accuracy that fit recorded for
-// (run, model) at epoch in rows with the given step, for a resumed training that has
-// no epochs left to run.
-func (r *Recorder) epochStats(run, model string, epoch, step int) (EpochStats, error) {
+// (run, model, seed) at epoch in rows with the given step, for a resumed training that
+// has no epochs left to run.
+func (r *Recorder) epochStats(run, model string, seed records.Seed, epoch, step int) (EpochStats, error) {
 	st := EpochStats{Epoch: epoch, TrainLoss: math.NaN(), TrainAcc: math.NaN(), TestLoss: math.NaN(), TestAcc: math.NaN()}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -144,7 +182,7 @@ func (r *Recorder) epochStats(run, model string, epoch, step int) (EpochStats, e
 		return st, fmt.Errorf("problems: resuming: %w", err)
 	}
 	for _, row := range t.Run(run).Model(model) {
-		if row.Epoch != float64(epoch) || row.Step != step {
+		if row.Epoch != float64(epoch) || row.Step != step || row.Seed != seed {
 			continue
 		}
 		switch row.Split + "/" + row.Metric {

@@ -24,6 +24,18 @@ type RunResult struct {
 	Skipped  bool // Resume found the problem already finished
 }
 
+// DecodeSummary reads the run's typed summary into v, a pointer to the problem's
+// summary struct (see records.DecodeSummary).
+func (r RunResult) DecodeSummary(v any) error {
+	if r.Manifest == nil {
+		return fmt.Errorf("problems: %s: no manifest", r.Problem.Name)
+	}
+	if err := records.DecodeSummary(r.Manifest.Summary, v); err != nil {
+		return fmt.Errorf("problems: %s: %w", r.Manifest.Problem, err)
+	}
+	return nil
+}
+
 // InterruptedError reports a run stopped by a signal; its records and checkpoints
 // are kept for --resume.
 type InterruptedError struct{ Problem string }
@@ -72,7 +84,6 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 		HW1Version: version,
 		Start:      time.Now().UTC(),
 		TensorFlow: records.TensorFlow{Version: tfgraph.Version(), Library: tfgraph.LibraryPath()},
-		Summary:    map[string]float64{},
 	}
 	res.Manifest = man
 	// The manifest goes first, atomically: a folder that has records always has a

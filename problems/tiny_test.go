@@ -1,8 +1,8 @@
 package problems
 
 import (
+	"encoding/json"
 	"maps"
-	"math"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -13,13 +13,46 @@ import (
 // tinySettings make every problem run in seconds: the settings of the -short tier.
 // The quick-profile tests, which check the science, are skipped with -short.
 var tinySettings = map[string]map[string]string{
-	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64"},
-	"1-2": {"epochs": "1", "train": "300"},
+	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64", "batch": "32", "seeds": "2"},
+	"1-2": {"epochs": "1", "train": "300", "seeds": "2"},
 	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300"},
 	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
-	"3-1": {"epochs": "2", "train": "300"},
-	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32"},
-	"3-3": {"epochs": "1", "train": "512", "alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50"},
+	"3-1": {"epochs": "2", "train": "300", "seeds": "2"},
+	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32", "seeds": "2"},
+	"3-3": {"train": "256", "hidden": "16", "seeds": "2", "batches": "32,256", "pair_batches": "32,256", "step_budget": "16",
+		"alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50", "subspace": "10"},
+}
+
+// tinyChecks check the typed summaries of the tiny runs against the tiny settings.
+var tinyChecks = map[string]func(t *testing.T, res *RunResult, tab records.Table){
+	"1-1": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary11
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check11(t, &s, tab, []string{"sinc"}, 2, 2)
+	},
+	"1-2": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary12
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check12(t, &s, tab, 2, 1)
+	},
+	"3-1": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary31
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check31(t, &s, tab, 2, true)
+	},
+	"3-2": func(t *testing.T, res *RunResult, tab records.Table) {
+		var s summary32
+		if err := res.DecodeSummary(&s); err != nil {
+			t.Fatal(err)
+		}
+		check32(t, &s, tab, 2, 3)
+	},
 }
 
 // quickProfileOnly skips a test that runs a problem's quick profile when -short asks
@@ -56,13 +89,9 @@ func TestProblemsTiny(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if man.Status != records.StatusOK || len(man.Summary) == 0 {
-				t.Errorf("manifest status %q with %d summary values, want ok and a summary", man.Status, len(man.Summary))
-			}
-			for k, v := range man.Summary {
-				if math.IsInf(v, 0) {
-					t.Errorf("summary %s is %v", k, v)
-				}
+			var sum map[string]json.RawMessage
+			if err := json.Unmarshal(man.Summary, &sum); err != nil || man.Status != records.StatusOK || len(sum) == 0 {
+				t.Errorf("manifest status %q with summary %.80s (%v), want ok and a summary object", man.Status, man.Summary, err)
 			}
 			for k, v := range over {
 				got, ok := res.Manifest.Settings[k]
@@ -76,6 +105,9 @@ func TestProblemsTiny(t *testing.T) {
 			}
 			if p.Answer == nil || p.Answer(*res) == "" {
 				t.Error("no answer")
+			}
+			if check := tinyChecks[p.Name]; check != nil {
+				check(t, res, tab)
 			}
 		})
 	}

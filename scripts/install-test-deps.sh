@@ -3,7 +3,8 @@
 # ("make test-deps" runs it):
 #   - chromium (Debian), with which the report's test opens report.html in a headless
 #     browser and checks that every figure loads;
-#   - pandas, with which a test reads records.csv as a user would: Debian's
+#   - pandas (and numpy, which it brings), with which tests read records.csv and rebuild
+#     exported models (scripts/params_loss.py) as a user would: Debian's
 #     python3-pandas where apt-get can install it, else a virtual environment in
 #     .deps/pyenv (pip inside a venv, which Debian's externally managed Python allows);
 #   - dataset-fashion-mnist (Debian), which a data test loads.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -28,20 +29,20 @@ func fixture(t *testing.T) (string, []Section) {
 			TensorFlow: records.TensorFlow{Version: "2.15.1", Library: "/opt/tf/lib/libtensorflow.so.2"},
 			Device:     "cpu", Threads: 2, HW1Version: "0.1.0-test",
 			Start: start, End: start.Add(time.Duration(wall * float64(time.Second))), WallSecs: wall,
-			Summary: map[string]float64{},
+			Summary: flatSummary(map[string]float64{}),
 		}
 	}
 
 	ok := man("1-1", records.StatusOK, "", 83.4)
 	ok.Dataset = records.Dataset{Name: "functions", Source: "sinc and sign on [-1, 1]", Train: 512}
 	ok.Seeds = []int64{101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112}
-	ok.Summary = map[string]float64{
+	ok.Summary = flatSummary(map[string]float64{
 		"sinc/deep-7/final_loss": 0.000123, "sinc/deep-7/params": 571,
 		"sinc/shallow-1/final_loss": 0.0412, "sinc/shallow-1/params": 571,
 		"sign/deep-7/final_loss": 0.0031, "sign/deep-7/params": 571,
 		"sign/shallow-1/final_loss": 0.091, "sign/shallow-1/params": 571,
 		"trainings": 4, "best_ratio": math.NaN(),
-	}
+	})
 	ok.Notes = []string{"The grid has 1,000 points between -1 and 1."}
 	figs := []plots.Drawn{
 		drawLine(t, filepath.Join(out, "1-1"), "loss-sinc", "Training loss (MSE, log scale) of every model against epoch when fitting sinc."),
@@ -49,10 +50,10 @@ func fixture(t *testing.T) (string, []Section) {
 	}
 
 	failed := man("2-2", records.StatusFailed, "tfgraph: loss diverged at step 12 (loss NaN)", 4.2)
-	failed.Summary = map[string]float64{"gradnorm-digits/iterations": 40}
+	failed.Summary = flatSummary(map[string]float64{"gradnorm-digits/iterations": 40})
 
 	interrupted := man("3-1", records.StatusInterrupted, "interrupted", 1900)
-	interrupted.Summary = map[string]float64{"random/epochs": 12, "random/train_accuracy": 0.31, "true/epochs": 12, "true/train_accuracy": 0.97}
+	interrupted.Summary = flatSummary(map[string]float64{"random/epochs": 12, "random/train_accuracy": 0.31, "true/epochs": 12, "true/train_accuracy": 0.97})
 	ifigs := []plots.Drawn{drawLine(t, filepath.Join(out, "3-1"), "random-labels", "Train and test loss against epoch with random labels.")}
 
 	return out, []Section{
@@ -102,4 +103,14 @@ func drawLine(t *testing.T, dir, name, caption string) plots.Drawn {
 		t.Fatal(err)
 	}
 	return plots.Drawn{FigureInfo: plots.FigureInfo{Name: name, Caption: caption}, Files: files}
+}
+
+// flatSummary returns the JSON of a flat summary, as problems without a typed summary
+// and schema-1 manifests store it.
+func flatSummary(m map[string]float64) json.RawMessage {
+	raw, err := records.EncodeSummary(m)
+	if err != nil {
+		panic(err) // a map of numbers always encodes
+	}
+	return raw
 }

@@ -201,6 +201,7 @@ func sortNatural(ss []string) {
 
 // table is a table of final numbers: one row per label, one cell per column.
 type table struct {
+	Title   string   // what the table shows (a typed summary's list); may be empty
 	Corner  string   // the header of the label column
 	Columns []string // the headers of the value columns
 	Rows    []tableRow

@@ -115,6 +115,9 @@ func writeMarkdownSection(w io.Writer, s *section) {
 	if len(s.Tables) > 0 {
 		pr("### Final numbers\n\n")
 		for _, t := range s.Tables {
+			if t.Title != "" {
+				pr("**%s**\n\n", md(t.Title))
+			}
 			pr("| %s |", md(t.Corner))
 			for _, c := range t.Columns {
 				pr(" %s |", md(c))

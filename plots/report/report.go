@@ -254,7 +254,11 @@ func buildSection(out string, s Section) section {
 		v.Wall = formatSeconds(m.WallSecs)
 		v.Settings = settings(m.Settings)
 		v.Facts = runFacts(m)
-		v.Tables = summaryTables(m.Summary)
+		tables, err := manifestTables(m)
+		if err != nil {
+			v.Errs = append(v.Errs, err.Error())
+		}
+		v.Tables = tables
 		for _, t := range v.Tables {
 			v.SummaryRows += len(t.Rows)
 		}

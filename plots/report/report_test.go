@@ -172,7 +172,7 @@ func TestWriteEscapes(t *testing.T) {
 	evil := `<script>alert("x")</script> & 'q' | *b* _i_ [l](javascript:x) # h`
 	m := &records.Manifest{
 		Problem: "9-9", Status: records.StatusOK, Start: time.Unix(0, 0),
-		Settings: map[string]any{"name<b>": evil}, Summary: map[string]float64{"a</td>/x": 1, "a</td>/y": 2, "b/x": 3, "b/y": 4},
+		Settings: map[string]any{"name<b>": evil}, Summary: flatSummary(map[string]float64{"a</td>/x": 1, "a</td>/y": 2, "b/x": 3, "b/y": 4}),
 		Notes: []string{evil}, Dataset: records.Dataset{Name: evil},
 	}
 	sections := []Section{{
@@ -238,10 +238,11 @@ func TestWriteCollapsesLargeSummaries(t *testing.T) {
 	}{{"few", 10, false}, {"limit", collapseRows, false}, {"many", 120, true}} {
 		t.Run(c.name, func(t *testing.T) {
 			out := t.TempDir()
-			m := &records.Manifest{Problem: "3-2", Status: records.StatusOK, Start: timeUnix0, Summary: map[string]float64{}}
+			sum := map[string]float64{}
 			for i := range c.keys {
-				m.Summary[fmt.Sprintf("model-%d", i)] = float64(i) / 7
+				sum[fmt.Sprintf("model-%d", i)] = float64(i) / 7
 			}
+			m := &records.Manifest{Problem: "3-2", Status: records.StatusOK, Start: timeUnix0, Summary: flatSummary(sum)}
 			htmlPath, _, err := Write(out, []Section{{Problem: "3-2", Manifest: m}})
 			if err != nil {
 				t.Fatal(err)

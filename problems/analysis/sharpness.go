@@ -29,6 +29,10 @@ type SharpnessOptions struct {
 	// the box |z_i| <= ε·(|(A⁺θ)_i| + 1), A⁺ the pseudo-inverse, as Keskar et al. do
 	// in random subspaces. Nil means the full space (A = I).
 	Subspace *mat.Dense
+	// Orthonormal declares that the columns of Subspace are orthonormal, so that
+	// A⁺ = Aᵀ and the box needs no least-squares solve (which costs n·p² for n
+	// parameters).
+	Orthonormal bool
 }
 
 // Sharpness returns Keskar et al.'s (2017) sharpness of f at theta:
@@ -70,7 +74,9 @@ func Sharpness(f Func, theta []float64, o SharpnessOptions) (float64, error) {
 			return 0, fmt.Errorf("analysis: sharpness subspace is %dx%d for %d parameters", r, c, n)
 		}
 		var coef mat.VecDense
-		if err := coef.SolveVec(a, mat.NewVecDense(n, append([]float64(nil), theta...))); err != nil {
+		if o.Orthonormal {
+			coef.MulVec(a.T(), mat.NewVecDense(n, append([]float64(nil), theta...)))
+		} else if err := coef.SolveVec(a, mat.NewVecDense(n, append([]float64(nil), theta...))); err != nil {
 			return 0, fmt.Errorf("analysis: sharpness subspace: %w", err)
 		}
 		box = make([]float64, c)

@@ -122,3 +122,52 @@ func TestSharpnessErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSharpnessOrthonormalSubspace checks that declaring orthonormal columns gives the
+// same sharpness as the least-squares path, for a subspace whose columns are
+// orthonormal (disjoint supports, unit norm), and a different one when they are not.
+func TestSharpnessOrthonormalSubspace(t *testing.T) {
+	c := loadFixtures(t).Sharpness[0]
+	n := len(c.Theta)
+	if n < 2 {
+		t.Fatalf("fixture has %d parameters, want at least 2", n)
+	}
+	for _, tc := range []struct {
+		name  string
+		scale float64 // of the columns; 1 makes them orthonormal
+		same  bool
+	}{
+		{"orthonormal", 1, true},
+		{"scaled by 3", 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := mat.NewDense(n, 2, nil)
+			for i := 0; i < n; i++ {
+				v := tc.scale
+				if i%2 == 1 {
+					v = -v
+				}
+				a.Set(i, i%2, v)
+			}
+			for j := 0; j < 2; j++ {
+				col := mat.Col(nil, j, a)
+				norm := floats.Norm(col, 2) / tc.scale
+				for i := range col {
+					a.Set(i, j, col[i]/norm)
+				}
+			}
+			f := &quadratic{q: dense(c.Q), b: c.B}
+			slow, err := Sharpness(f, c.Theta, SharpnessOptions{Eps: c.Eps, Subspace: a})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fast, err := Sharpness(f, c.Theta, SharpnessOptions{Eps: c.Eps, Subspace: a, Orthonormal: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := near(fast, slow, 1e-12); got != tc.same {
+				t.Errorf("orthonormal path %.15g, least squares %.15g: equal %v, want %v", fast, slow, got, tc.same)
+			}
+		})
+	}
+}

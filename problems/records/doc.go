@@ -21,7 +21,10 @@
 // may leave. Table offers the selections and joins the charts need, and Manifest is the
 // JSON side of a run.
 //
-// Errors are prefixed "records:". The package depends on the standard library only, so
-// it builds without cgo; both problems and plots import it, and neither imports the
+// A problem's summary in the manifest is its own typed struct as JSON (EncodeSummary,
+// DecodeSummary); an effect measured over seeds is an Estimate.
+//
+// Errors are prefixed "records:". The package depends on the standard library and
+// the pure-Go problems/analysis only, so it builds without cgo; both problems and plots import it, and neither imports the
 // other.
 package records

@@ -27,28 +27,30 @@ const (
 // Manifest is the content of manifest.json: a run's settings and outcome.
 //
 // Times are written in RFC 3339 form; End is left out while the run is running.
-// Summary values that are NaN or infinite are written as JSON null and read back as
-// NaN, since JSON has no such numbers.
+// Summary is the problem's own typed summary as JSON (see EncodeSummary and
+// DecodeSummary); manifests of schema version 1, and problems not yet converted, hold
+// a flat object of numbers instead (see FlatSummary). Non-finite numbers are written
+// as JSON null, since JSON has no such numbers.
 type Manifest struct {
 	// SchemaVersion is the record schema of the run's files (see SchemaVersion).
 	// WriteManifest sets it to SchemaVersion; ReadManifest gives 1 for a manifest
 	// without the field, as version 1 wrote them.
-	SchemaVersion int                `json:"schema_version"`
-	Problem       string             `json:"problem"`
-	Profile       string             `json:"profile"`
-	Status        Status             `json:"status"`
-	Error         string             `json:"error"`
-	Settings      map[string]any     `json:"settings"`
-	Seeds         []int64            `json:"seeds"`
-	Dataset       Dataset            `json:"dataset"`
-	TensorFlow    TensorFlow         `json:"tensorflow"`
-	Device        string             `json:"device"`
-	Threads       int                `json:"threads"`
-	HW1Version    string             `json:"hw1_version"`
-	Start         time.Time          `json:"start"`
-	End           time.Time          `json:"end,omitzero"`
-	WallSecs      float64            `json:"wall_seconds"`
-	Summary       map[string]float64 `json:"summary"`
+	SchemaVersion int             `json:"schema_version"`
+	Problem       string          `json:"problem"`
+	Profile       string          `json:"profile"`
+	Status        Status          `json:"status"`
+	Error         string          `json:"error"`
+	Settings      map[string]any  `json:"settings"`
+	Seeds         []int64         `json:"seeds"`
+	Dataset       Dataset         `json:"dataset"`
+	TensorFlow    TensorFlow      `json:"tensorflow"`
+	Device        string          `json:"device"`
+	Threads       int             `json:"threads"`
+	HW1Version    string          `json:"hw1_version"`
+	Start         time.Time       `json:"start"`
+	End           time.Time       `json:"end,omitzero"`
+	WallSecs      float64         `json:"wall_seconds"`
+	Summary       json.RawMessage `json:"summary"`
 	// Notes are free-form remarks for the report, one sentence each (a dataset that
 	// was replaced by a smaller one, a tolerance that was relaxed, ...).
 	Notes []string `json:"notes,omitempty"`
@@ -96,55 +98,25 @@ func (m *Manifest) Validate() error {
 		return fmt.Errorf("threads: negative (%d)", m.Threads)
 	case m.Dataset.Train < 0 || m.Dataset.Test < 0:
 		return fmt.Errorf("dataset: negative size (train %d, test %d)", m.Dataset.Train, m.Dataset.Test)
+	case !summaryIsObject(m.Summary):
+		return errors.New("summary: not a JSON object")
 	}
 	return nil
 }
 
-// manifestJSON is the wire form of a Manifest: summary values may be null.
-type manifestJSON struct {
-	*alias
-	Summary map[string]*float64 `json:"summary"`
+// summaryIsObject reports whether a summary is absent, null or a JSON object.
+func summaryIsObject(raw json.RawMessage) bool {
+	t := bytes.TrimSpace(raw)
+	return len(t) == 0 || string(t) == "null" || t[0] == '{'
 }
 
 type alias Manifest
 
-// MarshalJSON implements json.Marshaler, writing non-finite summary values as null.
-func (m Manifest) MarshalJSON() ([]byte, error) {
-	w := manifestJSON{alias: (*alias)(&m)}
-	if m.Summary != nil {
-		w.Summary = make(map[string]*float64, len(m.Summary))
-		for k, v := range m.Summary {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				w.Summary[k] = nil
-				continue
-			}
-			w.Summary[k] = &v
-		}
-	}
-	return json.Marshal(w)
-}
-
-// UnmarshalJSON implements json.Unmarshaler, reading null summary values as NaN. It
-// rejects unknown fields.
+// UnmarshalJSON implements json.Unmarshaler. It rejects unknown fields.
 func (m *Manifest) UnmarshalJSON(data []byte) error {
-	var w manifestJSON
-	w.alias = (*alias)(m)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return err
-	}
-	m.Summary = nil
-	if w.Summary != nil {
-		m.Summary = make(map[string]float64, len(w.Summary))
-		for k, v := range w.Summary {
-			m.Summary[k] = math.NaN()
-			if v != nil {
-				m.Summary[k] = *v
-			}
-		}
-	}
-	return nil
+	return dec.Decode((*alias)(m))
 }
 
 // WriteManifest sets m's schema version to SchemaVersion, validates m and writes it to
@@ -235,10 +207,12 @@ func parseManifest(data []byte, name string) (*Manifest, error) {
 	return &m, nil
 }
 
-// SummaryKeys returns the keys of m.Summary in sorted order.
+// SummaryKeys returns the keys of a flat summary in sorted order (none for a typed
+// summary).
 func (m *Manifest) SummaryKeys() []string {
-	keys := make([]string, 0, len(m.Summary))
-	for k := range m.Summary {
+	flat := m.Flat()
+	keys := make([]string, 0, len(flat))
+	for k := range flat {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -87,6 +87,28 @@ const (
 	MetricSharpnessPrefix = "sharpness_" // sharpness_<ε>, one metric per ε
 )
 
+// The splits and metrics of 2-2's minimal ratio against the tolerance and of the
+// Hessian spectra: one row group per tolerance (step = its index) or eigenvalue (step =
+// its rank, ascending).
+const (
+	SplitTolAbs   = "tol-abs"  // 2-2: counts at absolute tolerances
+	SplitTolRel   = "tol-rel"  // 2-2: counts at tolerances relative to max |eigenvalue|
+	SplitSpectrum = "spectrum" // 2-2: the eigenvalues of the full Hessian
+
+	MetricTolerance  = "tolerance"  // the tolerance of the row group (absolute or relative)
+	MetricPositive   = "positive"   // eigenvalues above the tolerance
+	MetricNegative   = "negative"   // eigenvalues below minus the tolerance
+	MetricNearZero   = "near_zero"  // the others
+	MetricEigenvalue = "eigenvalue" // one eigenvalue of the Hessian
+)
+
+// The metrics of 3-3's training to a common criterion.
+const (
+	MetricLearningRate = "lr"      // the learning rate a model trained with
+	MetricSteps        = "steps"   // the optimizer steps a training took
+	MetricReached      = "reached" // 1 when the training met the criterion, else 0
+)
+
 // Metric declares one metric of records.csv (or a family of metrics sharing a prefix)
 // and the values it may take.
 type Metric struct {
@@ -123,6 +145,13 @@ var metrics = [...]Metric{
 	{Name: MetricBatchSize},
 	{Name: MetricSensitivity, MayBeNaN: true},
 	{Name: MetricSharpnessPrefix, Prefix: true, MayBeNaN: true},
+	{Name: MetricTolerance},
+	{Name: MetricPositive},
+	{Name: MetricNegative},
+	{Name: MetricNearZero},
+	{Name: MetricEigenvalue},
+	{Name: MetricLearningRate},
+	{Name: MetricReached},
 }
 
 // Metrics returns the declared metrics, each with whether it may be NaN.

@@ -164,7 +164,8 @@ type Pair struct {
 // The x row must have the same run, model, seed and step as the y row, and either the same
 // split or an empty one: a sweep coordinate is recorded once with an empty split and
 // serves the train and the test rows of its step alike (3-2, 3-3). When both exist, the
-// x row with the same split wins. A y row without an x row is left out (a killed run
+// x row with the same split wins. Failing those, an x row with no seed (NoSeed) serves
+// the y rows of every seed: a grid or coordinate recorded once for all seeds. A y row without an x row is left out (a killed run
 // may lack the coordinate of its last step); Join returns an error wrapping ErrNoRows
 // only when no pair is left at all.
 //
@@ -185,6 +186,12 @@ func (t Table) Join(x, y string) ([]Pair, error) {
 		xv, ok := xs[k]
 		if !ok && k.Split != "" {
 			xv, ok = xs[Key{Run: k.Run, Model: k.Model, Seed: k.Seed, Step: k.Step}]
+		}
+		if !ok && k.Seed != NoSeed {
+			xv, ok = xs[Key{Run: k.Run, Model: k.Model, Split: k.Split, Step: k.Step}]
+			if !ok && k.Split != "" {
+				xv, ok = xs[Key{Run: k.Run, Model: k.Model, Step: k.Step}]
+			}
 		}
 		if ok {
 			out = append(out, Pair{Key: k, X: xv, Y: ys[k]})

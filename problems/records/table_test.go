@@ -144,6 +144,28 @@ func TestJoin(t *testing.T) {
 		t.Errorf("Join = %v\nwant %v", got, want)
 	}
 
+	// An x row without a seed serves the y rows of every seed (a grid recorded once);
+	// an x row of the y row's own seed wins over it.
+	seeded := func(seed uint64, step int, metric string, v float64) Row {
+		r := row("f", "m", "grid", step, nan, metric, v)
+		r.Seed = SeedOf(seed)
+		return r
+	}
+	grid := Table{
+		row("f", "m", "grid", 0, nan, "x", -1),
+		row("f", "m", "grid", 1, nan, "x", 1),
+		seeded(7, 0, "y", 10), seeded(7, 1, "y", 11),
+		seeded(8, 0, "x", -5), seeded(8, 0, "y", 20),
+	}
+	got, err = grid.Join("x", "y")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []Pair{{Key{"f", "m", "grid", SeedOf(7), 0}, -1, 10}, {Key{"f", "m", "grid", SeedOf(8), 0}, -5, 20}, {Key{"f", "m", "grid", SeedOf(7), 1}, 1, 11}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Join over seeds = %v\nwant %v", got, want)
+	}
+
 	if _, err := tab.Join("x", "none"); !errors.Is(err, ErrNoRows) || !strings.Contains(err.Error(), `join of "none" with "x"`) {
 		t.Errorf("join without rows: got %v", err)
 	}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"hw1/problems/records"
+)
+
+// TestReadmeBlockFromSummary checks that the README's findings come from a run's
+// typed summary: the answer's numbers, the data sizes and the seeds of a 1-2 manifest
+// written here appear in the block, and a missing run is left out.
+func TestReadmeBlockFromSummary(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	acc := func(xs ...float64) map[string]any {
+		return map[string]any{"mean": xs[0], "sd": xs[1], "n": 3, "lo": xs[2], "hi": xs[3], "level": 0.95}
+	}
+	sum, err := records.EncodeSummary(map[string]any{
+		"seeds": 3, "epochs": 3, "batch": 64,
+		"tasks": []any{map[string]any{"task": "digits", "train": 8000, "test": 2000}},
+		"models": []any{
+			map[string]any{"model": "digits cnn-2", "task": "digits", "name": "cnn-2", "params": 39408, "test_accuracy": acc(0.9678, 0.0015, 0.9640, 0.9716), "test_loss": acc(0.1, 0.01, 0.08, 0.12), "train_accuracy": acc(0.97, 0.01, 0.95, 0.99), "train_loss": acc(0.1, 0.01, 0.08, 0.12)},
+		},
+		"effects": []any{}, "orderings": []any{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeManifest(t, dir, &records.Manifest{
+		Problem: "1-2", Profile: "quick", Status: records.StatusOK, Start: start, End: start.Add(time.Minute), WallSecs: 60,
+		Seeds: []int64{1, 2, 3}, Dataset: records.Dataset{Name: "digits", Train: 8000, Test: 2000}, Summary: sum,
+	})
+	if err := os.WriteFile(filepath.Join(dir, "1-2", records.RecordsFile), []byte("run,model,split,seed,step,epoch,metric,value\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	block, _, err := readmeBlock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### 1-2 ·", "Data: digits, 8,000 training and 2,000 test examples", "3 seeds", "96.78 [96.4, 97.16], 3 seeds"} {
+		if !strings.Contains(block, want) {
+			t.Errorf("findings block lacks %q:\n%s", want, block)
+		}
+	}
+	if strings.Contains(block, "### 1-1") {
+		t.Errorf("a problem that did not run is in the block:\n%s", block)
+	}
+	if _, _, err := readmeBlock(t.TempDir()); err == nil {
+		t.Error("no error for a results folder without runs")
+	}
+}
+
+func TestReplaceBlock(t *testing.T) {
+	for _, c := range []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"replaces", "a\n" + readmeBegin + "\nold\n" + readmeEnd + "\nb", "a\n" + readmeBegin + "\nnew\n" + readmeEnd + "\nb", true},
+		{"empty block", readmeBegin + readmeEnd, readmeBegin + "\nnew\n" + readmeEnd, true},
+		{"no markers", "a\nb", "", false},
+		{"reversed", readmeEnd + readmeBegin, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := replaceBlock([]byte(c.in), "new")
+			if (err == nil) != c.ok || (c.ok && string(got) != c.want) {
+				t.Errorf("replaceBlock = %q, %v; want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+// TestReadmeHasFindingsMarkers checks that the README keeps the block hw1 readme writes.
+func TestReadmeHasFindingsMarkers(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := replaceBlock(b, "x"); err != nil {
+		t.Error(err)
+	}
+}

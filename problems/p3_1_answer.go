@@ -1,0 +1,109 @@
+package problems
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"hw1/problems/records"
+)
+
+// summary31 is the typed summary of problem 3-1.
+type summary31 struct {
+	// Seeds is the number of repetitions; Train and Test the data sizes; Model and
+	// Params the network; Target the training accuracy that ends a training and
+	// EpochBudget the epochs it may take at most.
+	Seeds       int     `json:"seeds"`
+	Train       int     `json:"train"`
+	Test        int     `json:"test"`
+	Model       string  `json:"model"`
+	Params      int     `json:"params"`
+	Target      float64 `json:"target"`
+	EpochBudget int     `json:"epoch_budget"`
+	// LabelAgreement is the fraction of random labels equal to the true ones.
+	LabelAgreement records.Estimate `json:"label_agreement"`
+	// Runs has one entry per labelling (random, and true for contrast).
+	Runs []labelling31 `json:"runs"`
+	// EpochRatio is, seed by seed, the epochs the random labels took over those the
+	// true labels took (NaN without the contrast).
+	EpochRatio records.Estimate `json:"epoch_ratio_random_over_true"`
+}
+
+type labelling31 struct {
+	Run           string           `json:"run"`
+	Reached       int              `json:"seeds_reaching_target"`
+	Epochs        records.Estimate `json:"epochs"`
+	TrainAccuracy records.Estimate `json:"train_accuracy"`
+	TestAccuracy  records.Estimate `json:"test_accuracy"`
+	TrainLoss     records.Estimate `json:"train_loss"`
+	TestLoss      records.Estimate `json:"test_loss"`
+	FirstTestLoss records.Estimate `json:"first_epoch_test_loss"`
+	epochs        []float64
+}
+
+// fill summarises the outcomes of every run over seeds.
+func (s *summary31) fill(outcomes map[string][]outcome31) {
+	for _, name := range []string{run31Random, run31True} {
+		os, ok := outcomes[name]
+		if !ok {
+			continue
+		}
+		r := labelling31{Run: name}
+		var tra, tea, trl, tel, first []float64
+		for _, o := range os {
+			if o.reached {
+				r.Reached++
+			}
+			r.epochs = append(r.epochs, float64(o.epochs))
+			tra, tea = append(tra, o.trainAcc), append(tea, o.testAcc)
+			trl, tel, first = append(trl, o.trainLoss), append(tel, o.testLoss), append(first, o.firstTestLoss)
+		}
+		r.Epochs, r.TrainAccuracy, r.TestAccuracy = records.NewEstimate(r.epochs), records.NewEstimate(tra), records.NewEstimate(tea)
+		r.TrainLoss, r.TestLoss, r.FirstTestLoss = records.NewEstimate(trl), records.NewEstimate(tel), records.NewEstimate(first)
+		s.Runs = append(s.Runs, r)
+	}
+	s.EpochRatio = records.NewEstimate(nil)
+	if len(s.Runs) == 2 {
+		ratio := make([]float64, len(s.Runs[0].epochs))
+		for i := range ratio {
+			ratio[i] = s.Runs[0].epochs[i] / s.Runs[1].epochs[i]
+		}
+		s.EpochRatio = records.NewEstimate(ratio)
+	}
+}
+
+// answer31 says whether the network fitted the random labels in every seed, in how
+// many epochs, and what its test accuracy was, against the true-label contrast.
+func answer31(res RunResult) string {
+	var s summary31
+	if err := res.DecodeSummary(&s); err != nil {
+		return err.Error()
+	}
+	if len(s.Runs) == 0 {
+		return "No training finished."
+	}
+	r := s.Runs[0]
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d repetitions, each with its own random labels and initialisation, on %d training and %d test digits; the %d-parameter MLP trains until %.0f%% training accuracy or %d epochs. ",
+		s.Seeds, s.Train, s.Test, s.Params, 100*s.Target, s.EpochBudget)
+	switch {
+	case r.Reached == s.Seeds:
+		fmt.Fprintf(&b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+	case r.Reached > 0:
+		fmt.Fprintf(&b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+	default:
+		fmt.Fprintf(&b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, scaled(r.TrainAccuracy, 100).Interval(4))
+	}
+	fmt.Fprintf(&b, "Its test accuracy ended at %s%% (chance is 10%%) and its test loss went from %s after the first epoch to %s: what it learned about the random labels does not transfer to the true ones. ",
+		scaled(r.TestAccuracy, 100).Interval(3), r.FirstTestLoss.Interval(3), r.TestLoss.Interval(3))
+	if len(s.Runs) > 1 {
+		t := s.Runs[1]
+		fmt.Fprintf(&b, "With the true labels the same model reached %s%% training accuracy in %s epochs (%d of %d repetitions reached the target) and %s%% test accuracy",
+			scaled(t.TrainAccuracy, 100).Interval(4), t.Epochs.Interval(3), t.Reached, s.Seeds, scaled(t.TestAccuracy, 100).Interval(4))
+		if !math.IsNaN(s.EpochRatio.Mean) {
+			fmt.Fprintf(&b, "; fitting noise took %s times as many epochs", s.EpochRatio.Interval(3))
+		}
+		b.WriteString(".")
+	}
+	return b.String()
+}
