@@ -50,6 +50,10 @@ var (
 	resumeFlag = &cli.BoolFlag{
 		Name: "resume", Usage: "continue from the checkpoints in --out; skip finished problems", Category: "Output",
 	}
+	tensorboardFlag = &cli.BoolFlag{
+		Name: "tensorboard", Value: true, EnvVars: []string{"HW1_TENSORBOARD"},
+		Usage: "write TensorBoard event files into DIR/<problem>/tensorboard/ (--tensorboard=false: none)", Category: "Output",
+	}
 	quietFlag = &cli.BoolFlag{
 		Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"HW1_QUIET"},
 		Usage: "print only errors and the final summary", Category: "Output",
@@ -58,7 +62,7 @@ var (
 
 // runFlags are the flags of run and all.
 func runFlags() []cli.Flag {
-	return []cli.Flag{outFlag, profileFlag, seedFlag, setFlag, threadsFlag, deviceFlag, datasetFlag, dataDirFlag, resumeFlag, quietFlag}
+	return []cli.Flag{outFlag, profileFlag, seedFlag, setFlag, threadsFlag, deviceFlag, datasetFlag, dataDirFlag, resumeFlag, tensorboardFlag, quietFlag}
 }
 
 // envFromFlags builds a problem's environment from the shared flags, checking every
@@ -81,14 +85,15 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 	}
 	threads := c.Int(threadsFlag.Name)
 	env := problems.Env{
-		Dir:       filepath.Join(c.String(outFlag.Name), problem),
-		Profile:   profile,
-		Seed:      c.Uint64(seedFlag.Name),
-		Session:   tfgraph.SessionConfig{Device: dev, IntraOpThreads: threads, InterOpThreads: min(threads, 2)},
-		Dataset:   c.String(datasetFlag.Name),
-		DataDir:   c.String(dataDirFlag.Name),
-		Resume:    c.Bool(resumeFlag.Name),
-		Overrides: overrides,
+		Dir:           filepath.Join(c.String(outFlag.Name), problem),
+		Profile:       profile,
+		Seed:          c.Uint64(seedFlag.Name),
+		Session:       tfgraph.SessionConfig{Device: dev, IntraOpThreads: threads, InterOpThreads: min(threads, 2)},
+		Dataset:       c.String(datasetFlag.Name),
+		DataDir:       c.String(dataDirFlag.Name),
+		Resume:        c.Bool(resumeFlag.Name),
+		Overrides:     overrides,
+		NoTensorBoard: !c.Bool(tensorboardFlag.Name),
 	}
 	level := slog.LevelInfo
 	if c.Bool(quietFlag.Name) {

@@ -24,6 +24,7 @@ type Recorder struct {
 	w    *records.Writer
 	man  *records.Manifest
 	rows int
+	tb   *tensorBoard // nil when the run writes no TensorBoard events
 }
 
 // Add appends one row. It does not flush: call Flush at least once per epoch.
@@ -31,14 +32,21 @@ func (r *Recorder) Add(run, model, split string, step int, epoch float64, metric
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rows++
-	return r.w.Write(records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value})
+	row := records.Row{Run: run, Model: model, Split: split, Step: step, Epoch: epoch, Metric: metric, Value: value}
+	if err := r.w.Write(row); err != nil || r.tb == nil {
+		return err
+	}
+	return r.tb.add(row)
 }
 
-// Flush makes every row written so far durable.
+// Flush makes every row written so far durable, and visible in TensorBoard.
 func (r *Recorder) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.w.Flush()
+	if err := r.w.Flush(); err != nil || r.tb == nil {
+		return err
+	}
+	return r.tb.flush()
 }
 
 // Settings records a problem's settings in the manifest.

@@ -5,10 +5,17 @@
 # installed, or apt-get is missing, it does nothing; the browser test then runs or is
 # skipped accordingly. A failed installation is reported but does not stop the tests.
 # It also installs pandas (PyPI), with which a test reads records.csv as a user would,
-# and Debian's dataset-fashion-mnist, which a data test loads.
+# tensorboard (PyPI), whose EventAccumulator a test reads hw1's event files with, and
+# Debian's dataset-fashion-mnist, which a data test loads.
 set -uo pipefail
 if command -v python3 >/dev/null && ! python3 -c 'import pandas' 2>/dev/null; then
 	python3 -m pip install --quiet pandas || echo "install-test-deps: pandas could not be installed"
+fi
+# tensorboard 2.15 (TensorFlow 2.15's own) does not import with NumPy 2, which pandas
+# brings: the check imports the module the test uses, and the pin is a release that does.
+if command -v python3 >/dev/null &&
+	! python3 -c 'import tensorboard.backend.event_processing.event_accumulator' 2>/dev/null; then
+	python3 -m pip install --quiet 'tensorboard==2.21.0' || echo "install-test-deps: tensorboard could not be installed"
 fi
 if [[ -d /usr/share/datasets/fashion-mnist ]] || ! command -v apt-get >/dev/null; then
 	:
