@@ -54,6 +54,13 @@ var (
 		Name: "tensorboard", Value: true, EnvVars: []string{"HW1_TENSORBOARD"},
 		Usage: "write TensorBoard event files into DIR/<problem>/tensorboard/ (--tensorboard=false: none)", Category: "Output",
 	}
+	// verboseFlag is read by tfgraph before the command line is parsed (TensorFlow's
+	// log threshold must be set when its library loads); it is declared here so that
+	// the command line accepts it.
+	verboseFlag = &cli.BoolFlag{
+		Name: tfgraph.VerboseFlag, EnvVars: []string{tfgraph.VerboseEnv},
+		Usage: "show TensorFlow's informational log lines too (by default only its warnings and errors)", Category: "Output",
+	}
 	quietFlag = &cli.BoolFlag{
 		Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"HW1_QUIET"},
 		Usage: "print only errors and the final summary", Category: "Output",
@@ -62,7 +69,7 @@ var (
 
 // runFlags are the flags of run and all.
 func runFlags() []cli.Flag {
-	return []cli.Flag{outFlag, profileFlag, seedFlag, setFlag, threadsFlag, deviceFlag, datasetFlag, dataDirFlag, resumeFlag, tensorboardFlag, quietFlag}
+	return []cli.Flag{outFlag, profileFlag, seedFlag, setFlag, threadsFlag, deviceFlag, datasetFlag, dataDirFlag, resumeFlag, tensorboardFlag, quietFlag, verboseFlag}
 }
 
 // envFromFlags builds a problem's environment from the shared flags, checking every
