@@ -280,7 +280,9 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 		r, ok := done[run]
 		if !ok {
 			if r, err = trainToCritical(ctx, s, spec, train, an, seed, env.session()); err == nil {
-				err = hessianSpectrum(an, s.EigTol, &r)
+				hbar := env.unitProgress(an.NumParams(), "Hessian "+run, "column")
+				err = hessianSpectrum(an, s.EigTol, &r, func(int, int) { hbar.Add(1) })
+				hbar.Close()
 			}
 			if err != nil {
 				return fmt.Errorf("problems: 2-2: %s: %w", run, err)
@@ -506,9 +508,10 @@ func minimizeGradNorm(ctx context.Context, m *tfgraph.Model, theta []float64, to
 
 // hessianSpectrum computes the full Hessian of the training loss at the model's
 // parameters, its asymmetry and its eigenvalues (symmetric solver), and the minimal
-// ratio: the share of eigenvalues above tol.
-func hessianSpectrum(m *tfgraph.Model, tol float64, r *minimalResult) error {
-	h, err := m.Hessian()
+// ratio: the share of eigenvalues above tol. The progress callbacks, if any, are
+// called after each column of the Hessian (see tfgraph.Model.Hessian).
+func hessianSpectrum(m *tfgraph.Model, tol float64, r *minimalResult, progress ...func(done, total int)) error {
+	h, err := m.Hessian(progress...)
 	if err != nil {
 		return err
 	}

@@ -286,7 +286,9 @@ func measure33(env *Env, rec *Recorder, s *settings33, m *tfgraph.Model, t *trai
 	rec.Summary(t.name+"/batch_size", float64(batch))
 	rec.Summary(t.name+"/sensitivity", sens)
 	for _, eps := range s.SharpnessEps {
-		sh, err := sharpness(m, eps, s.SharpnessIters, s.SharpnessStep)
+		bar := env.unitProgress(s.SharpnessIters+1, fmt.Sprintf("sharpness %s ε=%g", t.name, eps), "step")
+		sh, err := sharpness(m, eps, s.SharpnessIters, s.SharpnessStep, func(int, int) { bar.Add(1) })
+		bar.Close()
 		if err != nil {
 			return err
 		}
@@ -306,8 +308,10 @@ func measure33(env *Env, rec *Recorder, s *settings33, m *tfgraph.Model, t *trai
 // iters steps moves every coordinate by step times its box half-width in the
 // direction of the sign of the full-batch gradient at θ+y (steepest ascent for the
 // box's scaled ∞-norm) and clips y back into the box; the largest loss met on the way
-// counts. The model's parameters are restored exactly afterwards.
-func sharpness(m *tfgraph.Model, eps float64, iters int, step float64) (float64, error) {
+// counts. The model's parameters are restored exactly afterwards. Each progress
+// callback, if any, is called after every loss evaluation (iters+1 in all) with the
+// number done and the total.
+func sharpness(m *tfgraph.Model, eps float64, iters int, step float64, progress ...func(done, total int)) (float64, error) {
 	theta, err := m.GetParams()
 	if err != nil {
 		return 0, err
@@ -335,6 +339,9 @@ func sharpness(m *tfgraph.Model, eps float64, iters int, step float64) (float64,
 		}
 		if err != nil {
 			return 0, err
+		}
+		for _, p := range progress {
+			p(k+1, iters+1)
 		}
 		if k == 0 {
 			l0 = l
@@ -398,7 +405,7 @@ func interpolate33(ctx context.Context, env *Env, rec *Recorder, eval *tfgraph.M
 		}
 	}
 	rec.Note("%s: θ1 is %s, θ2 is %s.", run, t1.name, t2.name)
-	bar := env.progress(len(alphas), run)
+	bar := env.unitProgress(len(alphas), run, "α")
 	defer bar.Close()
 	p := make([]float64, len(t1.params))
 	for i, a := range alphas {
