@@ -83,6 +83,13 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 	if dev != "cpu" && dev != "gpu" {
 		return problems.Env{}, usagef("--device must be cpu or gpu, not %q", dev)
 	}
+	if dev == "gpu" {
+		// Stop before any output is written: a run asked for the GPU must not fall
+		// back to the CPU.
+		if err := tfgraph.CheckGPU(); err != nil {
+			return problems.Env{}, err
+		}
+	}
 	if c.Int(threadsFlag.Name) < 0 {
 		return problems.Env{}, usagef("--threads must be 0 or more")
 	}
