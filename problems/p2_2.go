@@ -271,7 +271,7 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 	}
 	defer an.Close()
 	results := make([]minimalResult, 0, s.Trainings)
-	bar := env.progress(s.Trainings, "minimal ratio")
+	bar := env.unitProgress(s.Trainings, "minimal ratio", "training")
 	defer bar.Close()
 	for i := 0; i < s.Trainings; i++ {
 		seed := seedFor(env.Seed, i)
