@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short run readme full bench bench-go faults clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short check-gpu run readme full bench bench-go faults clean $(PROBLEMS)
 
 all: build
 
@@ -48,6 +48,12 @@ test: deps test-deps
 
 test-short: deps
 	$(GO) test -short -count=1 ./...
+
+# check-gpu builds bin/hw1-gpu against the GPU build of libtensorflow, unpacked with its
+# CUDA libraries into .deps/libtensorflow-gpu (about 2.3 GB of wheels), and checks it
+# (scripts/check-gpu.sh; --on-gpu for a machine with a GPU). The CPU build is untouched.
+check-gpu:
+	bash scripts/check-gpu.sh $(CHECK_GPU_FLAGS)
 
 run: build
 	$(HW1) all --profile $(PROFILE) --out $(OUT)

@@ -26,8 +26,29 @@ func doctorCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("doctor: listing devices: %w", err)
 			}
+			gpuBuild, err := tfgraph.GPUBuild()
+			if err != nil {
+				return fmt.Errorf("doctor: %w", err)
+			}
+			build := "CPU only"
+			if gpuBuild {
+				build = "GPU (CUDA kernels)"
+			}
+			fmt.Fprintf(w, "build       %s\n", build)
+			gpus := 0
 			for _, d := range devs {
 				fmt.Fprintf(w, "device      %s (%s, %d MiB)\n", d.Name, d.Type, d.MemoryBytes>>20)
+				if d.Type == "GPU" {
+					gpus++
+				}
+			}
+			switch {
+			case gpus > 0:
+				fmt.Fprintf(w, "gpu         %d visible\n", gpus)
+			case gpuBuild:
+				fmt.Fprintln(w, "gpu         none visible (no NVIDIA driver or device found); --device gpu will stop")
+			default:
+				fmt.Fprintln(w, "gpu         none (the library is the CPU build)")
 			}
 			fmt.Fprintf(w, "threads     %d cores (GOMAXPROCS %d)\n", runtime.NumCPU(), runtime.GOMAXPROCS(0))
 			for _, f := range data.Present(c.String(dataDirFlag.Name)) {

@@ -50,6 +50,17 @@ var (
 	resumeFlag = &cli.BoolFlag{
 		Name: "resume", Usage: "continue from the checkpoints in --out; skip finished problems", Category: "Output",
 	}
+	tensorboardFlag = &cli.BoolFlag{
+		Name: "tensorboard", Value: true, EnvVars: []string{"HW1_TENSORBOARD"},
+		Usage: "write TensorBoard event files into DIR/<problem>/tensorboard/ (--tensorboard=false: none)", Category: "Output",
+	}
+	// verboseFlag is read by tfgraph before the command line is parsed (TensorFlow's
+	// log threshold must be set when its library loads); it is declared here so that
+	// the command line accepts it.
+	verboseFlag = &cli.BoolFlag{
+		Name: tfgraph.VerboseFlag, EnvVars: []string{tfgraph.VerboseEnv},
+		Usage: "show TensorFlow's informational log lines too (by default only its warnings and errors)", Category: "Output",
+	}
 	quietFlag = &cli.BoolFlag{
 		Name: "quiet", Aliases: []string{"q"}, EnvVars: []string{"HW1_QUIET"},
 		Usage: "print only errors and the final summary", Category: "Output",
@@ -58,7 +69,7 @@ var (
 
 // runFlags are the flags of run and all.
 func runFlags() []cli.Flag {
-	return []cli.Flag{outFlag, profileFlag, seedFlag, setFlag, threadsFlag, deviceFlag, datasetFlag, dataDirFlag, resumeFlag, quietFlag}
+	return []cli.Flag{outFlag, profileFlag, seedFlag, setFlag, threadsFlag, deviceFlag, datasetFlag, dataDirFlag, resumeFlag, tensorboardFlag, quietFlag, verboseFlag}
 }
 
 // envFromFlags builds a problem's environment from the shared flags, checking every
@@ -71,6 +82,13 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 	dev := strings.ToLower(c.String(deviceFlag.Name))
 	if dev != "cpu" && dev != "gpu" {
 		return problems.Env{}, usagef("--device must be cpu or gpu, not %q", dev)
+	}
+	if dev == "gpu" {
+		// Stop before any output is written: a run asked for the GPU must not fall
+		// back to the CPU.
+		if err := tfgraph.CheckGPU(); err != nil {
+			return problems.Env{}, err
+		}
 	}
 	if c.Int(threadsFlag.Name) < 0 {
 		return problems.Env{}, usagef("--threads must be 0 or more")
@@ -86,14 +104,15 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 	}
 	threads := c.Int(threadsFlag.Name)
 	env := problems.Env{
-		Dir:       filepath.Join(c.String(outFlag.Name), problem),
-		Profile:   profile,
-		Seed:      c.Uint64(seedFlag.Name),
-		Session:   tfgraph.SessionConfig{Device: dev, IntraOpThreads: threads, InterOpThreads: min(threads, 2)},
-		Dataset:   c.String(datasetFlag.Name),
-		DataDir:   c.String(dataDirFlag.Name),
-		Resume:    c.Bool(resumeFlag.Name),
-		Overrides: overrides,
+		Dir:           filepath.Join(c.String(outFlag.Name), problem),
+		Profile:       profile,
+		Seed:          c.Uint64(seedFlag.Name),
+		Session:       tfgraph.SessionConfig{Device: dev, IntraOpThreads: threads, InterOpThreads: min(threads, 2)},
+		Dataset:       c.String(datasetFlag.Name),
+		DataDir:       c.String(dataDirFlag.Name),
+		Resume:        c.Bool(resumeFlag.Name),
+		Overrides:     overrides,
+		NoTensorBoard: !c.Bool(tensorboardFlag.Name),
 	}
 	level := slog.LevelInfo
 	if c.Bool(quietFlag.Name) {

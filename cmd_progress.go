@@ -17,16 +17,9 @@ import (
 func newProgress(w io.Writer, log *slog.Logger) problems.ProgressFunc {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		return func(total int, desc string) problems.Progress {
-			return &bar{progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(w),
-				progressbar.OptionSetDescription(desc),
-				progressbar.OptionShowCount(),
-				progressbar.OptionSetPredictTime(true),
-				progressbar.OptionShowIts(),
-				progressbar.OptionSetItsString("epoch"),
-				progressbar.OptionThrottle(100*time.Millisecond),
-				progressbar.OptionClearOnFinish(),
-			)}
+			b := &bar{w: w, total: total, desc: desc}
+			b.SetUnit("epoch")
+			return b
 		}
 	}
 	return func(total int, desc string) problems.Progress {
@@ -34,7 +27,28 @@ func newProgress(w io.Writer, log *slog.Logger) problems.ProgressFunc {
 	}
 }
 
-type bar struct{ b *progressbar.ProgressBar }
+// bar is a progress bar on a terminal; it implements problems.UnitSetter.
+type bar struct {
+	b     *progressbar.ProgressBar
+	w     io.Writer
+	total int
+	desc  string
+}
+
+// SetUnit makes the bar anew with unit in its rate ("12 column/s"); nothing has been
+// drawn before the first Add.
+func (b *bar) SetUnit(unit string) {
+	b.b = progressbar.NewOptions(b.total,
+		progressbar.OptionSetWriter(b.w),
+		progressbar.OptionSetDescription(b.desc),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString(unit),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
 
 func (b *bar) Add(n int)         { b.b.Add(n) }
 func (b *bar) Describe(s string) { b.b.Describe(s) }

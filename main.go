@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/urfave/cli/v2"
 )
@@ -33,6 +34,7 @@ func newApp() *cli.App {
 		Usage:                "deep-learning experiments on TensorFlow's C API",
 		Version:              version,
 		EnableBashCompletion: true,
+		Flags:                []cli.Flag{verboseFlag},
 		// --set takes lists such as functions=sinc,sign: never split on commas.
 		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
@@ -58,7 +60,19 @@ func newApp() *cli.App {
 		},
 	}
 	onUsageError(app.Commands)
+	acceptVerbose(app.Commands)
 	return app
+}
+
+// acceptVerbose lets every command take --verbose after its name too ("hw1 list
+// --verbose"), not only before it.
+func acceptVerbose(cmds []*cli.Command) {
+	for _, c := range cmds {
+		if !slices.Contains(c.Flags, cli.Flag(verboseFlag)) {
+			c.Flags = append(c.Flags, verboseFlag)
+		}
+		acceptVerbose(c.Subcommands)
+	}
 }
 
 // onUsageError makes a flag mistake in any command a one-line usage error.

@@ -50,6 +50,9 @@ type Env struct {
 	Dataset, DataDir string
 	// Resume continues from the checkpoints in Dir instead of starting over.
 	Resume bool
+	// NoTensorBoard turns off the TensorBoard event files that a run writes by
+	// default under Dir/tensorboard/.
+	NoTensorBoard bool
 	// Log receives progress lines; nil discards them.
 	Log *slog.Logger
 	// Progress makes progress bars; nil means Log lines only.

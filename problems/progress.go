@@ -19,6 +19,23 @@ func (noProgress) Add(int)         {}
 func (noProgress) Describe(string) {}
 func (noProgress) Close()          {}
 
+// UnitSetter is implemented by a Progress whose counting unit can be named; without
+// it a display counts epochs.
+type UnitSetter interface {
+	// SetUnit names what one unit of Add is ("column", "step"). It is called before
+	// the first Add.
+	SetUnit(unit string)
+}
+
+// unitProgress starts a progress display counting unit, or a silent one.
+func (env *Env) unitProgress(total int, desc, unit string) Progress {
+	p := env.progress(total, desc)
+	if u, ok := p.(UnitSetter); ok {
+		u.SetUnit(unit)
+	}
+	return p
+}
+
 // progress starts a progress display, or a silent one when env has none.
 func (env *Env) progress(total int, desc string) Progress {
 	if env.Progress == nil {

@@ -25,6 +25,7 @@ type Recorder struct {
 	man  *records.Manifest
 	rows int
 	flat map[string]float64 // the keys of Summary, for problems not yet typed
+	tb   *tensorBoard       // nil when the run writes no TensorBoard events
 }
 
 // Add appends one row with no seed (records.NoSeed): a row that belongs to no single
@@ -43,14 +44,20 @@ func (r *Recorder) AddRow(row records.Row) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rows++
-	return r.w.Write(row)
+	if err := r.w.Write(row); err != nil || r.tb == nil {
+		return err
+	}
+	return r.tb.add(row)
 }
 
-// Flush makes every row written so far durable.
+// Flush makes every row written so far durable, and visible in TensorBoard.
 func (r *Recorder) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.w.Flush()
+	if err := r.w.Flush(); err != nil || r.tb == nil {
+		return err
+	}
+	return r.tb.flush()
 }
 
 // Settings records a problem's settings in the manifest.

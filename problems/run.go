@@ -103,9 +103,20 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 		return res, fmt.Errorf("problems: %s: %w", p.Name, err)
 	}
 	rec := &Recorder{dir: env.Dir, w: w, man: man}
+	if !env.NoTensorBoard {
+		if rec.tb, err = openTensorBoard(env.Dir); err != nil {
+			w.Close()
+			return res, err
+		}
+	}
 	runErr := p.Run(ctx, &env, rec)
 	if cerr := rec.w.Close(); runErr == nil && cerr != nil {
 		runErr = cerr
+	}
+	if rec.tb != nil {
+		if cerr := rec.tb.close(); runErr == nil && cerr != nil {
+			runErr = cerr
+		}
 	}
 	man.End = time.Now().UTC()
 	man.WallSecs = man.End.Sub(man.Start).Seconds()

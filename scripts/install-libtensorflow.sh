@@ -10,14 +10,22 @@
 #      include/tensorflow/c/c_api.h);
 #   3. the official TensorFlow 2.15 wheel from PyPI (tensorflow-cpu, or tensorflow when
 #      TF_VARIANT=gpu), of which only the C library and headers are unpacked into
-#      .deps/libtensorflow-<variant>/.
+#      .deps/libtensorflow-<variant>/. With TF_VARIANT=gpu it also fetches the NVIDIA
+#      CUDA 12 and cuDNN 8.9 runtime wheels at the versions that the tensorflow wheel's
+#      "and-cuda" extra pins (read from its METADATA), and unpacks only their shared
+#      libraries into .deps/libtensorflow-gpu/nvidia/<package>/lib, where the
+#      TensorFlow library's own RUNPATH ($ORIGIN/../nvidia/...) finds them: no system
+#      CUDA is needed, only the NVIDIA driver.
+#
+# TF_ENV_FILE names the make include to write (default .deps/tf.env), so that a GPU
+# build can sit beside the CPU one (scripts/check-gpu.sh writes .deps/tf-gpu.env).
 #
 # The script is idempotent: a second run reuses what the first one found or unpacked.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 deps="$root/.deps"
-envfile="$deps/tf.env"
+envfile="${TF_ENV_FILE:-$deps/tf.env}"
 variant="${TF_VARIANT:-cpu}"
 tf_version="${TF_WHEEL_VERSION:-2.15.1}"
 mkdir -p "$deps"
@@ -42,7 +50,7 @@ verify() {
 	command -v nm >/dev/null || die "nm (binutils) is needed to check $lib"
 	local syms
 	syms=$(nm -D --defined-only "$lib" 2>/dev/null) || die "cannot read the symbols of $lib"
-	for s in TF_NewSession TF_AddGradientsWithPrefix TF_Version; do
+	for s in TF_NewSession TF_AddGradientsWithPrefix TF_Version TF_GetRegisteredKernelsForOp; do
 		grep -qw "$s" <<<"$syms" || missing+=("$s")
 	done
 	if ((${#missing[@]})); then
@@ -51,18 +59,20 @@ verify() {
 }
 
 # write_env LIBDIR INCDIR... writes the make include and prints where the library is.
+# RPATHS, when set, adds further rpath folders (the CUDA libraries of the GPU build).
 write_env() {
 	local libdir=$1
 	shift
-	local cflags=""
+	local cflags="" rpaths=""
 	for inc in "$@"; do cflags+="-I$inc "; done
+	for r in ${RPATHS:-}; do rpaths+=" -Wl,-rpath,$r"; done
 	local tmp
 	tmp=$(mktemp "$deps/tf.env.XXXXXX")
 	cat >"$tmp" <<ENV
 # Written by scripts/install-libtensorflow.sh; do not edit.
 HW1_LIBTENSORFLOW := $libdir
 export CGO_CFLAGS := ${cflags% }
-export CGO_LDFLAGS := -L$libdir -Wl,-rpath,$libdir -ltensorflow
+export CGO_LDFLAGS := -L$libdir -Wl,-rpath,$libdir$rpaths -ltensorflow
 ENV
 	mv "$tmp" "$envfile"
 	echo "install-libtensorflow: using $libdir"
@@ -117,13 +127,15 @@ gpu) pkg=tensorflow ;;
 esac
 
 dest="$deps/libtensorflow-$variant"
+pip=""
+for p in pip3 pip "python3 -m pip"; do
+	if $p --version >/dev/null 2>&1; then pip=$p; break; fi
+done
+# The GPU wheels go to a folder of their own, so that the CPU build's is left alone.
+wheels="$deps/wheels"
+[[ "$variant" == gpu ]] && wheels="$deps/wheels-gpu"
 if [[ ! -f "$dest/.complete" ]]; then
-	pip=""
-	for p in pip3 pip "python3 -m pip"; do
-		if $p --version >/dev/null 2>&1; then pip=$p; break; fi
-	done
 	[[ -n "$pip" ]] || die "neither a system libtensorflow nor pip was found"
-	wheels="$deps/wheels"
 	mkdir -p "$wheels"
 	wheel=$(ls "$wheels"/"${pkg//-/_}"-"$tf_version"-*.whl 2>/dev/null | head -n1 || true)
 	if [[ -z "$wheel" ]]; then
@@ -149,6 +161,68 @@ if [[ ! -f "$dest/.complete" ]]; then
 	rm -rf "$dest"
 	mv "$dest.tmp" "$dest"
 	echo "$wheel" >"$dest/.complete"
+fi
+
+# cuda_pins prints the requirements of the tensorflow wheel's "and-cuda" extra
+# (name==version, one a line), read from the wheel's METADATA.
+cuda_pins() {
+	python3 - "$1" <<'PY'
+import re, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+    for line in z.read(meta).decode().splitlines():
+        m = re.match(r"Requires-Dist: ([A-Za-z0-9_.-]+) ?\(?==([^);]+)\)? ?; extra == .and-cuda.", line)
+        if m:
+            print(f"{m.group(1)}=={m.group(2).strip()}")
+PY
+}
+
+# unpack_cuda WHEEL DIR extracts only the shared libraries (lib*.so, lib*.so.N) of an
+# NVIDIA wheel, at their paths in the wheel (nvidia/<package>/lib/...).
+unpack_cuda() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys, zipfile
+wheel, dest = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name in z.namelist():
+        if name.startswith("nvidia/") and re.search(r"/lib[^/]*\.so(\.[0-9.]+)?$", name):
+            z.extract(name, dest)
+PY
+}
+
+if [[ "$variant" == gpu && ! -f "$dest/nvidia/.complete" ]]; then
+	command -v python3 >/dev/null || die "python3 is needed to read the tensorflow wheel's CUDA pins"
+	[[ -n "$pip" ]] || die "pip is needed to fetch the NVIDIA CUDA wheels"
+	tfwheel=$(cat "$dest/.complete")
+	[[ -f "$tfwheel" ]] || tfwheel=$(ls "$wheels"/tensorflow-"$tf_version"-*.whl 2>/dev/null | head -n1 || true)
+	[[ -f "$tfwheel" ]] || die "the tensorflow wheel is needed to read its CUDA pins; remove $dest and rerun"
+	pins=$(cuda_pins "$tfwheel")
+	[[ -n "$pins" ]] || die "$(basename "$tfwheel") pins no CUDA wheels (no and-cuda extra)"
+	echo "install-libtensorflow: downloading the CUDA wheels that $(basename "$tfwheel") pins:" $pins
+	# The NVIDIA wheels are tagged manylinux1; pip takes only the platforms named.
+	# shellcheck disable=SC2086
+	$pip download --quiet --no-deps --only-binary=:all: --python-version 3.11 \
+		--platform manylinux_2_17_x86_64 --platform manylinux2014_x86_64 --platform manylinux1_x86_64 \
+		-d "$wheels" $pins || die "pip could not download the CUDA wheels"
+	rm -rf "$dest/nvidia.tmp"
+	mkdir -p "$dest/nvidia.tmp"
+	for pin in $pins; do
+		name=${pin%%==*}
+		ver=${pin#*==}
+		w=$(ls "$wheels"/"${name//-/_}"-"$ver"-*.whl 2>/dev/null | head -n1 || true)
+		[[ -n "$w" ]] || die "no wheel for $pin in $wheels"
+		unpack_cuda "$w" "$dest/nvidia.tmp" || die "cannot unpack $w"
+	done
+	rm -rf "$dest/nvidia"
+	mv "$dest/nvidia.tmp/nvidia" "$dest/nvidia"
+	rmdir "$dest/nvidia.tmp"
+	echo "$pins" >"$dest/nvidia/.complete"
+	echo "install-libtensorflow: CUDA libraries in $dest/nvidia ($(du -sh "$dest/nvidia" | cut -f1))"
+fi
+if [[ "$variant" == gpu ]]; then
+	# TensorFlow dlopens CUDA through its own RUNPATH; the binary's rpath names the same
+	# folders, so that ldd and a debugger see what the process will load.
+	RPATHS=$(find "$dest/nvidia" -name 'lib*.so*' -printf '%h\n' | sort -u | tr '\n' ' ')
 fi
 
 verify "$dest/lib/libtensorflow_cc.so.2"

@@ -7,6 +7,7 @@
 #     exported models (scripts/params_loss.py) as a user would: Debian's
 #     python3-pandas where apt-get can install it, else a virtual environment in
 #     .deps/pyenv (pip inside a venv, which Debian's externally managed Python allows);
+#   - tensorboard (PyPI), whose EventAccumulator reads hw1's event files in a test;
 #   - dataset-fashion-mnist (Debian), which a data test loads.
 # What is already there is left alone. When anything cannot be installed the script
 # says which and exits 1: under CI=true the tests fail on a missing dependency instead
@@ -53,6 +54,20 @@ elif python3 -m venv .deps/pyenv && .deps/pyenv/bin/python3 -m pip install --qui
 	echo "install-test-deps: installed pandas in .deps/pyenv"
 else
 	failed+=("pandas")
+fi
+
+# tensorboard, whose EventAccumulator a test reads hw1's event files with, into the
+# python3 on the PATH. TensorBoard 2.15 (TensorFlow 2.15's own) does not import with
+# NumPy 2: the pin is a release that does.
+has_tensorboard() { python3 -c 'import tensorboard.backend.event_processing.event_accumulator' 2>/dev/null; }
+if ! command -v python3 >/dev/null; then
+	failed+=("python3 (needed for tensorboard)")
+elif has_tensorboard; then
+	echo "install-test-deps: tensorboard already installed"
+elif python3 -m pip install --quiet 'tensorboard==2.21.0' && has_tensorboard; then
+	echo "install-test-deps: installed tensorboard 2.21.0"
+else
+	failed+=("tensorboard")
 fi
 
 if [[ -d /usr/share/datasets/fashion-mnist ]]; then

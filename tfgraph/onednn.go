@@ -16,27 +16,32 @@ import (
 // about 30% slower per step (oneDNN's per-op overhead); see BENCHMARKS.md.
 const oneDNNVar = "TF_ENABLE_ONEDNN_OPTS"
 
-// init turns oneDNN on. TensorFlow reads TF_ENABLE_ONEDNN_OPTS once, while its
-// library is being loaded, before any Go code runs: setting the variable here is too
-// late for this process, so init re-executes the program with it set (same binary,
-// arguments and process id). A value already in the environment, such as
-// TF_ENABLE_ONEDNN_OPTS=0, is left as it is and the process runs on.
+// init turns oneDNN on and TensorFlow's informational log lines off (see startEnv).
+// TensorFlow reads TF_ENABLE_ONEDNN_OPTS and TF_CPP_MIN_LOG_LEVEL while its library is
+// being loaded, before any Go code runs: setting them here is too late for this
+// process, so init re-executes the program with them set (same binary, arguments and
+// process id). Values already in the environment, such as TF_ENABLE_ONEDNN_OPTS=0, are
+// left as they are, except that --verbose lowers the log threshold to 0. On a CPU
+// where TensorFlow turns oneDNN on by itself (AVX-512 VNNI and newer), the first
+// process, started without these variables, may still print oneDNN's announcement
+// before init runs.
 func init() {
-	if _, ok := os.LookupEnv(oneDNNVar); ok || runtime.GOOS != "linux" {
+	if runtime.GOOS != "linux" {
+		return
+	}
+	env, changed := startEnv(os.Environ(), os.Args[1:])
+	if !changed {
 		return
 	}
 	exe, err := os.Executable()
 	if err != nil {
 		exe = "/proc/self/exe"
 	}
-	env := append(os.Environ(), oneDNNVar+"=1")
-	if _, ok := os.LookupEnv("TF_CPP_MIN_LOG_LEVEL"); !ok {
-		// TensorFlow announces oneDNN with an informational line while it loads.
-		env = append(env, "TF_CPP_MIN_LOG_LEVEL=1")
-	}
 	// Exec returns only when it fails; the process then runs on without oneDNN.
 	_ = syscall.Exec(exe, os.Args, env)
-	os.Setenv(oneDNNVar, "0")
+	if _, ok := os.LookupEnv(oneDNNVar); !ok {
+		os.Setenv(oneDNNVar, "0")
+	}
 }
 
 // OneDNN reports whether TensorFlow's oneDNN kernels are on in this process.

@@ -121,7 +121,9 @@ func (m *Model) HVP(v []float64) ([]float64, error) {
 // Hessian returns the full Hessian of the full training loss over all parameters, one
 // exact Hessian-vector product per column. It is not symmetrised: compare it with its
 // transpose to measure the numerical error, and use Symmetric for an eigensolver.
-func (m *Model) Hessian() (*mat.Dense, error) {
+// Each progress callback, if any, is called after every column with the number of
+// columns done and the total.
+func (m *Model) Hessian(progress ...func(done, total int)) (*mat.Dense, error) {
 	n := m.nparam
 	h := mat.NewDense(n, n, nil)
 	e := make([]float64, n)
@@ -133,6 +135,9 @@ func (m *Model) Hessian() (*mat.Dense, error) {
 		}
 		e[j] = 0
 		h.SetCol(j, col)
+		for _, p := range progress {
+			p(j+1, n)
+		}
 	}
 	return h, nil
 }

@@ -1,6 +1,7 @@
 package tfgraph
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -80,10 +81,28 @@ func NewSession(g *tf.Graph, c SessionConfig) (*tf.Session, error) {
 		}
 		if !found {
 			s.Close()
-			return nil, fmt.Errorf("tfgraph: device gpu requested but TensorFlow lists no GPU (is the GPU build of libtensorflow installed?)")
+			return nil, ErrNoGPU
 		}
 	}
 	return s, nil
+}
+
+// ErrNoGPU is the error of a session or check that asks for a GPU where TensorFlow
+// sees none.
+var ErrNoGPU = errors.New("tfgraph: --device gpu, but TensorFlow sees no GPU (the CPU build of libtensorflow, or no NVIDIA driver or device; see hw1 doctor)")
+
+// CheckGPU returns ErrNoGPU when TensorFlow lists no GPU device.
+func CheckGPU() error {
+	devs, err := Devices()
+	if err != nil {
+		return err
+	}
+	for _, d := range devs {
+		if d.Type == "GPU" {
+			return nil
+		}
+	}
+	return ErrNoGPU
 }
 
 // Device describes one device TensorFlow can run on.

@@ -3,6 +3,7 @@ package tfgraph
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strings"
 
 	tf "github.com/wamuir/graft/tensorflow"
@@ -27,7 +28,7 @@ func LibraryPath() string {
 			continue
 		}
 		p := fields[len(fields)-1]
-		if strings.Contains(p, "libtensorflow") && !strings.Contains(p, "framework") {
+		if base := filepath.Base(p); strings.HasPrefix(base, "libtensorflow") && !strings.Contains(base, "framework") {
 			return p
 		}
 	}

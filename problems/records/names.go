@@ -11,6 +11,7 @@ const (
 	ManifestFile   = "manifest.json" // the run's settings and outcome
 	FiguresDir     = "figures"       // PNG and SVG figures drawn from RecordsFile
 	CheckpointsDir = "checkpoints"   // TensorFlow checkpoints for --resume
+	TensorBoardDir = "tensorboard"   // TensorBoard event files mirroring RecordsFile
 )
 
 // The problems of the homework, by their numbering.
