@@ -69,10 +69,11 @@ full:
 $(PROBLEMS): build
 	$(HW1) run $@ --profile $(PROFILE) --out $(OUT)
 
-# bench compares hw1's engine with Keras and PyTorch on the same workloads and writes
-# BENCHMARKS.md (scripts/bench.sh: sets up the peers, waits for a quiet machine,
-# alternates the three implementations over several rounds). bench-go runs only the
-# engine's own Go benchmarks.
+# bench compares hw1's engine with Keras, PyTorch and JAX on the same workloads,
+# traces hw1's CNN step, and rewrites BENCHMARKS.md (scripts/bench.sh: sets up the
+# peers, waits a bounded time for a quiet machine, alternates the implementations run
+# by run over several rounds; BENCH_ROUNDS, BENCH_SCALE, BENCH_IMPLS and the others
+# are listed there). bench-go runs only the engine's own Go benchmarks.
 bench: build
 	bash scripts/bench.sh
 
