@@ -50,17 +50,11 @@ type ParamShape struct {
 	Shape []int
 }
 
-// builder holds what the layers need to build their ops: the float type, whether
-// every op must be twice differentiable, and whether the batch carries a leading
-// dimension of models.
+// builder holds what the layers need to build their ops: the float type and whether
+// every op must be twice differentiable.
 type builder struct {
 	dt          tf.DataType
 	secondOrder bool
-	// models is set for a batch of models (batched Hessian-vector products): the
-	// activations are [models, B, width] and each parameter has a leading models
-	// dimension (a bias is [models, 1, units]). Only flat inputs and dense layers are
-	// built this way.
-	models bool
 }
 
 // scalar returns a constant of the model's float type.
@@ -137,10 +131,6 @@ func (d Dense) paramShapes(in []int) []ParamShape {
 // build builds act(x·w + b).
 func (d Dense) build(b builder, s *op.Scope, i int, x tf.Output, _ []int, w []tf.Output) tf.Output {
 	s = layerScope(s, d, i)
-	if b.models {
-		y := op.BatchMatMulV2(s.SubScope("BatchMatMulV2"), x, w[0])
-		return b.activate(s, b.addBias(s, y, w[1]), d.Activation)
-	}
 	y := op.MatMul(s.SubScope("MatMul"), x, w[0])
 	return b.activate(s, b.addBias(s, y, w[1]), d.Activation)
 }
@@ -281,12 +271,7 @@ func (Flatten) outShape(in []int) ([]int, error) { return []int{prod(in)}, nil }
 
 func (Flatten) paramShapes([]int) []ParamShape { return nil }
 
-// build reshapes x to [B, prod(in)]; a batch of models, which is flat already, passes
-// through.
-func (f Flatten) build(b builder, s *op.Scope, i int, x tf.Output, in []int, _ []tf.Output) tf.Output {
-	if b.models {
-		return x
-	}
+func (f Flatten) build(_ builder, s *op.Scope, i int, x tf.Output, in []int, _ []tf.Output) tf.Output {
 	s = layerScope(s, f, i)
 	return op.Reshape(s.SubScope("Reshape"), x, op.Const(s.SubScope("Const"), []int32{-1, int32(prod(in))}))
 }

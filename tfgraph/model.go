@@ -199,13 +199,7 @@ func (m *Model) build(train, test *Data) error {
 // forward applies the layers to a batch x of shape [B, dim] with parameter tensors w,
 // each layer in a sub-scope of s that it opens, named like its parameters.
 func (m *Model) forward(s *op.Scope, x tf.Output, w []tf.Output) tf.Output {
-	return m.forwardWith(m.builder, s, x, w)
-}
-
-// forwardWith is forward with the builder b; for a batch of models (b.models) x is
-// [models, B, dim] and stays flat.
-func (m *Model) forwardWith(b builder, s *op.Scope, x tf.Output, w []tf.Output) tf.Output {
-	if len(m.spec.Input) > 1 && !b.models {
+	if len(m.spec.Input) > 1 {
 		shape := append([]int32{-1}, toInt32(m.spec.Input)...)
 		x = op.Reshape(s.SubScope("Reshape"), x, op.Const(s.SubScope("Const"), shape))
 	}
@@ -220,13 +214,13 @@ func (m *Model) forwardWith(b builder, s *op.Scope, x tf.Output, w []tf.Output) 
 		out, _ := l.outShape(in)
 		if i+1 < len(layers) {
 			if f := l.fusion(layers[i+1]); f != nil {
-				x = f(b, s, i, x, ws[i])
+				x = f(m.builder, s, i, x, ws[i])
 				in, _ = layers[i+1].outShape(out)
 				i++
 				continue
 			}
 		}
-		x = l.build(b, s, i, x, in, ws[i])
+		x = l.build(m.builder, s, i, x, in, ws[i])
 		in = out
 	}
 	return x

@@ -16,6 +16,7 @@ import (
 type lazyOps struct {
 	gradFlat tf.Output // d(sum of chunk losses)/dθ, flat
 	hvps     hvpOps    // batched Hessian-vector products
+	multi    *multiStep
 	jacobian tf.Output // per-example Frobenius norm of d softmax / d x, summed over the chunk
 	jacC     int
 	save     *checkpointOps

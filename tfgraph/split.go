@@ -32,6 +32,7 @@ type split struct {
 	logits           tf.Output
 	sumLoss          tf.Output // sum over the chunk of the per-example loss
 	correct          tf.Output // number of correct predictions in the chunk (classification)
+	xVar, yVar       variable  // the resident inputs and labels or targets
 	uploadX, uploadY tf.Output
 	upload           []*tf.Operation
 }
@@ -84,6 +85,7 @@ func (m *Model) buildSplit(s *op.Scope, which Split, d *Data) *split {
 	}
 	sp.upload = append(sp.upload, op.AssignVariableOp(s.SubScope("upload_y"), yv.handle, sp.uploadY))
 
+	sp.xVar, sp.yVar = xv, yv
 	sp.x = op.ResourceGather(s.SubScope("gather_x"), xv.handle, m.idx, m.dt)
 	y := op.ResourceGather(s.SubScope("gather_y"), yv.handle, m.idx, yv.dtype)
 	sp.y = y
