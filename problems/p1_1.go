@@ -33,6 +33,9 @@ type settings11 struct {
 	LearningRate float64 `set:"lr"`
 	Epochs       int     `set:"epochs"`
 	Batch        int     `set:"batch"`
+	// StepsPerRun is the number of training steps per session run; 0 lets the engine
+	// choose from the model's size (tfgraph.Config.StepsPerRun).
+	StepsPerRun int `set:"steps_per_run"`
 }
 
 func defaults11(p Profile) any {
@@ -172,7 +175,7 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 // train11 trains one model on one function and writes its predictions on the grid.
 func train11(ctx context.Context, env *Env, rec *Recorder, s *settings11, spec tfgraph.Spec, train *tfgraph.Data, grid []float32, fn string, seed uint64, opt tfgraph.OptimizerKind) (float64, error) {
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
-		Seed: seed, Session: env.session(),
+		Seed: seed, Session: env.session(), StepsPerRun: s.StepsPerRun,
 		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
 	})
 	if err != nil {

@@ -54,7 +54,7 @@ func BenchmarkTinyStepsAB(b *testing.B) {
 		name string
 		k    int
 		xla  bool
-	}{{"k1", 1, false}, {"k4", 4, false}, {"k16", 16, false}, {"k32", 32, false}, {"k1-xla", 1, true}, {"k32-xla", 32, true}} {
+	}{{"k1", 1, false}, {"k2", 2, false}, {"k4", 4, false}, {"k8", 8, false}, {"k32", 32, false}, {"k1-xla", 1, true}, {"k4-xla", 4, true}} {
 		m, err := New(spec, data, nil, Config{Seed: 1, StepsPerRun: c.k, Optimizer: Optimizer{Kind: Adam}, Session: SessionConfig{Device: "cpu", XLA: c.xla}})
 		if err != nil {
 			b.Fatal(err)
@@ -90,4 +90,41 @@ func BenchmarkHessianAB(b *testing.B) {
 		}
 	}
 	interleave(b, "hessians", vs)
+}
+
+// BenchmarkXLAAB compares the seed CNN's training (10 steps of batch 128 on the
+// embedded digits) and the 3-3 model's input-Jacobian norm (over 500 test digits)
+// with and without XLA auto-clustering, interleaved.
+func BenchmarkXLAAB(b *testing.B) {
+	train, test := digits(b)
+	var vs []abVariant
+	for _, xla := range []bool{false, true} {
+		sc := SessionConfig{Device: "cpu", IntraOpThreads: 2, InterOpThreads: 2, XLA: xla}
+		suffix := ""
+		if xla {
+			suffix = "-xla"
+		}
+		cnn, err := New(seedCNN, train, nil, Config{Seed: 1, Session: sc, Optimizer: Optimizer{Kind: Adam}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer cnn.Close()
+		idx := make([]int32, cnnBatch)
+		for i := range idx {
+			idx[i] = int32(i)
+		}
+		batches := make([][]int32, 10)
+		for i := range batches {
+			batches[i] = idx
+		}
+		jac, err := New(MLP("j33", 784, []int{256, 256}, 10, ReLU, CrossEntropy), train, test, Config{Seed: 1, Session: sc})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer jac.Close()
+		vs = append(vs,
+			abVariant{"cnn" + suffix, func() (float64, error) { return float64(10 * cnnBatch), cnn.StepMany(batches, nil) }},
+			abVariant{"jacobian" + suffix, func() (float64, error) { _, err := jac.JacobianNorm(Test, 500); return 500, err }})
+	}
+	interleave(b, "examples", vs)
 }

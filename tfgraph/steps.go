@@ -18,12 +18,15 @@ type multiStep struct {
 	train            *tf.Operation
 }
 
-// multiStepMax bounds the automatic number of steps per session run.
-const multiStepMax = 32
+// smallModelSteps is the automatic number of steps per session run of models under
+// smallModel parameters. On the 1-1 DNN (568 parameters, batch 64), 4 and 8 steps per
+// run were the fastest of 1, 2, 4, 8, 16 and 32 (BenchmarkTinyStepsAB): longer
+// unrolled graphs run each step more slowly in TensorFlow's executor.
+const smallModelSteps = 4
 
-// stepsPerRun returns the number of training steps one session run takes: Config.StepsPerRun,
-// or for 0, as many as keep an unrolled graph small (up to 32 for models under 20,000
-// parameters, whose steps cost little beyond the session run itself) and 1 otherwise.
+// stepsPerRun returns the number of training steps one session run takes:
+// Config.StepsPerRun, or for 0, smallModelSteps for models under smallModel
+// parameters, whose steps cost little beyond the session run, and 1 otherwise.
 func (m *Model) stepsPerRun() int {
 	if m.cfg.StepsPerRun > 0 {
 		return m.cfg.StepsPerRun
@@ -31,7 +34,7 @@ func (m *Model) stepsPerRun() int {
 	if m.nparam >= smallModel {
 		return 1
 	}
-	return multiStepMax
+	return smallModelSteps
 }
 
 // buildMultiStep adds k unrolled training steps.
