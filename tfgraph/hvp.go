@@ -37,8 +37,8 @@ func (m *Model) hvpBatch() (k, chunk int) {
 }
 
 // HVPs returns H·vⱼ for each vⱼ of vs, the Hessian of the full training loss at the
-// current parameters times each vector, exactly (by differentiating the gradient a
-// second time). The products are computed many per session run, sharing the
+// current parameters times each vector, exactly (forward-over-reverse
+// differentiation of the dense network, buildHVPs). The products are computed many per session run, sharing the
 // forward and backward pass of the parameters. The model must be built with Config.SecondOrder.
 func (m *Model) HVPs(vs [][]float64) ([][]float64, error) {
 	if m.sess == nil {

@@ -59,8 +59,7 @@ func (m *Model) FullGradient() (loss float64, grad []float64, err error) {
 }
 
 // HVP returns H·v, the Hessian of the full training loss at the current parameters
-// times v, exactly (by differentiating the gradient a second time). The model must be
-// built with Config.SecondOrder.
+// times v, exactly (HVPs). The model must be built with Config.SecondOrder.
 func (m *Model) HVP(v []float64) ([]float64, error) {
 	hv, err := m.HVPs([][]float64{v})
 	if err != nil {

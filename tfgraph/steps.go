@@ -89,8 +89,9 @@ func (m *Model) buildMultiStep(k int) error {
 // run. fn, when not nil, is called after every step with the step's number and
 // result, in order; within a session run of K steps, the parameters are then those
 // after the run's last step. An error from fn stops the batches and is returned.
-// A NaN or infinite loss returns a *DivergenceError for the first such step; the
-// steps after it in the same session run have been applied too.
+// A NaN or infinite loss returns a *DivergenceError for the first such step, and
+// Steps then counts the steps up to it; the parameters are those after the session
+// run's last step, which followed the divergence.
 func (m *Model) StepMany(batches [][]int32, fn func(step int64, r StepResult) error) error {
 	if m.sess == nil {
 		return errClosed
@@ -105,7 +106,10 @@ func (m *Model) StepMany(batches [][]int32, fn func(step int64, r StepResult) er
 			first := m.steps - int64(k)
 			for j, r := range rs {
 				if math.IsNaN(r.Loss) || math.IsInf(r.Loss, 0) {
-					return &DivergenceError{Step: first + int64(j) + 1, Loss: r.Loss}
+					// Training ends here: the model counts the steps up to the
+					// divergence, as one step per run would.
+					m.steps = first + int64(j) + 1
+					return &DivergenceError{Step: m.steps, Loss: r.Loss}
 				}
 				if fn != nil {
 					if err := fn(first+int64(j)+1, r); err != nil {

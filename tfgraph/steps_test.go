@@ -1,6 +1,7 @@
 package tfgraph
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"testing"
@@ -88,18 +89,12 @@ func TestStepManyReportsTheFirstDivergedStep(t *testing.T) {
 	var seen int64
 	err := m.StepMany(batches, func(step int64, r StepResult) error { seen = step; return nil })
 	var de *DivergenceError
-	if !asDivergence(err, &de) {
+	if !errors.As(err, &de) {
 		t.Fatalf("StepMany = %v, want a divergence", err)
 	}
-	if de.Step != seen+1 {
-		t.Errorf("divergence at step %d, last good step %d", de.Step, seen)
+	if de.Step != seen+1 || m.Steps() != de.Step {
+		t.Errorf("divergence at step %d, last good step %d, Steps() %d", de.Step, seen, m.Steps())
 	}
-}
-
-func asDivergence(err error, de **DivergenceError) bool {
-	d, ok := err.(*DivergenceError)
-	*de = d
-	return ok
 }
 
 // BenchmarkTinyDNNStepsPerRun measures training steps per second of the 1-1 DNN
