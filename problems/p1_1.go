@@ -40,6 +40,9 @@ type settings11 struct {
 	// Plateau times the MSE of the best constant prediction (the target's variance on
 	// the training points) got past the plateau where the net predicts a constant.
 	Plateau float64 `set:"plateau" range:"(0,1)"`
+	// StepsPerRun is the number of training steps per session run; 0 lets the engine
+	// choose from the model's size (tfgraph.Config.StepsPerRun).
+	StepsPerRun int `set:"steps_per_run" range:"[0,inf)"`
 }
 
 func defaults11(p Profile) any {
@@ -217,7 +220,7 @@ func variance32(y []float32) float64 {
 // its predictions on the grid under that seed, and returns the final training MSE.
 func train11(ctx context.Context, env *Env, rec *Recorder, s *settings11, spec tfgraph.Spec, train *tfgraph.Data, grid []float32, fn string, seed uint64, opt tfgraph.OptimizerKind) (float64, error) {
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
-		Seed: seed, Session: env.session(),
+		Seed: seed, Session: env.session(), StepsPerRun: s.StepsPerRun,
 		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
 	})
 	if err != nil {

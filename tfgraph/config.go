@@ -49,6 +49,11 @@ type Config struct {
 	SecondOrder bool
 	// Session sets the device and thread pools.
 	Session SessionConfig
+	// StepsPerRun is the number of training steps one session run takes (StepMany,
+	// TrainEpoch), unrolled in the graph; 0 means 4 for models under 20,000
+	// parameters and 1 otherwise, and 1 means one step per run. The records are
+	// the same bit for bit whatever its value.
+	StepsPerRun int
 	// EvalChunk is the number of examples per session run when evaluating a whole
 	// split; 0 means 4096.
 	EvalChunk int

@@ -15,8 +15,8 @@ import (
 // lazyOps holds subgraphs built on first use: most problems need none of them.
 type lazyOps struct {
 	gradFlat tf.Output // d(sum of chunk losses)/dθ, flat
-	hvpV     tf.Output // placeholder: the vector v
-	hvp      tf.Output // d(g·v)/dθ = H v for the chunk's summed loss, flat
+	hvps     hvpOps    // batched Hessian-vector products
+	multi    *multiStep
 	jacobian tf.Output // per-example Frobenius norm of d softmax / d x, summed over the chunk
 	jacC     int
 	save     *checkpointOps
@@ -58,86 +58,34 @@ func (m *Model) FullGradient() (loss float64, grad []float64, err error) {
 	return sums[0][0] / n, grad, nil
 }
 
-// buildHVP adds the Hessian-vector product of the train split's summed chunk loss: the
-// gradient of g(θ)·v, a second application of AddGradients.
-func (m *Model) buildHVP() error {
-	if m.lazy.hvp != (tf.Output{}) {
-		return nil
-	}
-	if !m.cfg.SecondOrder {
-		return fmt.Errorf("tfgraph: model %q was not built with SecondOrder: its gradient kernels have no gradients of their own", m.spec.Name)
-	}
-	s := m.root.SubScope("hvp")
-	// Seed the first gradient with a constant: the default seed, OnesLike(loss),
-	// depends on the parameters and has no gradient of its own.
-	g := op.Gradients(s.SubScope("grad"), []tf.Output{m.splits[Train].sumLoss}, m.reads, m.scalar(s.SubScope("seed"), 1))
-	m.lazy.hvpV = op.Placeholder(s.SubScope("v"), m.dt, op.PlaceholderShape(tf.MakeShape(int64(m.nparam))))
-	vs := m.unflatten(s, m.lazy.hvpV)
-	dots := make([]tf.Output, len(g))
-	for i := range g {
-		dots[i] = op.Sum(s.SubScope("Sum"), op.Mul(s.SubScope("Mul"), g[i], vs[i]), op.Range(s.SubScope("Range"), op.Const(s.SubScope("Const"), int32(0)), op.Rank(s.SubScope("Rank"), g[i]), op.Const(s.SubScope("Const"), int32(1))))
-	}
-	dot := op.AddN(s.SubScope("AddN"), dots)
-	if err := s.Err(); err != nil {
-		return fmt.Errorf("tfgraph: Hessian-vector product of %q: %w", m.spec.Name, err)
-	}
-	hv := op.Gradients(s.SubScope("hv"), []tf.Output{dot}, m.reads)
-	if err := s.Err(); err != nil {
-		return fmt.Errorf("tfgraph: Hessian-vector product of %q: %w", m.spec.Name, err)
-	}
-	m.lazy.hvp = m.concat(s, hv)
-	return s.Err()
-}
-
 // HVP returns H·v, the Hessian of the full training loss at the current parameters
-// times v, exactly (by differentiating the gradient a second time). The model must be
-// built with Config.SecondOrder.
+// times v, exactly (HVPs). The model must be built with Config.SecondOrder.
 func (m *Model) HVP(v []float64) ([]float64, error) {
-	if m.sess == nil {
-		return nil, errClosed
-	}
-	if len(v) != m.nparam {
-		return nil, fmt.Errorf("tfgraph: HVP: vector has %d values, model has %d parameters", len(v), m.nparam)
-	}
-	if err := m.buildHVP(); err != nil {
+	hv, err := m.HVPs([][]float64{v})
+	if err != nil {
 		return nil, err
 	}
-	vt, err := m.vecTensor(v)
-	if err != nil {
-		return nil, fmt.Errorf("tfgraph: %w", err)
-	}
-	sp := m.splits[Train]
-	sums, err := m.sumChunks(sp.n, m.cfg.EvalChunk, map[tf.Output]*tf.Tensor{m.lazy.hvpV: vt}, m.lazy.hvp)
-	if err != nil {
-		return nil, fmt.Errorf("tfgraph: HVP: %w", err)
-	}
-	hv := sums[0]
-	for i := range hv {
-		hv[i] /= float64(sp.n)
-	}
-	return hv, nil
+	return hv[0], nil
 }
 
-// Hessian returns the full Hessian of the full training loss over all parameters, one
-// exact Hessian-vector product per column. It is not symmetrised: compare it with its
-// transpose to measure the numerical error, and use Symmetric for an eigensolver.
-// Each progress callback, if any, is called after every column with the number of
-// columns done and the total.
-func (m *Model) Hessian(progress ...func(done, total int)) (*mat.Dense, error) {
+// Hessian returns the full Hessian of the full training loss over all parameters, its
+// columns exact Hessian-vector products computed many per session run (HVPs). It is
+// not symmetrised: compare it with its transpose to measure the numerical error, and
+// use Symmetric for an eigensolver.
+func (m *Model) Hessian() (*mat.Dense, error) {
 	n := m.nparam
+	eye := make([][]float64, n)
+	for j := range eye {
+		eye[j] = make([]float64, n)
+		eye[j][j] = 1
+	}
+	cols, err := m.HVPs(eye)
+	if err != nil {
+		return nil, err
+	}
 	h := mat.NewDense(n, n, nil)
-	e := make([]float64, n)
-	for j := 0; j < n; j++ {
-		e[j] = 1
-		col, err := m.HVP(e)
-		if err != nil {
-			return nil, err
-		}
-		e[j] = 0
-		h.SetCol(j, col)
-		for _, p := range progress {
-			p(j+1, n)
-		}
+	for j, c := range cols {
+		h.SetCol(j, c)
 	}
 	return h, nil
 }

@@ -24,6 +24,10 @@ type SessionConfig struct {
 	// Each session has pools of its own (see perSessionThreads), so the setting of
 	// one model does not carry over to the next.
 	IntraOpThreads, InterOpThreads int
+	// XLA compiles clusters of the graph with XLA (auto-clustering, global_jit_level
+	// ON_1). On the CPU it needs --tf_xla_cpu_global_jit in TF_XLA_FLAGS when the
+	// first session runs, which init adds.
+	XLA bool
 }
 
 // TensorFlow sizes two process-wide thread pools from the first session it opens and
@@ -33,9 +37,15 @@ type SessionConfig struct {
 // created. A process that trained a small model first (one thread) would train every
 // later model on one thread too. init sets the variable, which TensorFlow reads on
 // the first session, and configProto asks for per-session inter-op pools.
+//
+// TensorFlow reads TF_XLA_FLAGS once, too: init adds --tf_xla_cpu_global_jit, which
+// lets SessionConfig.XLA cluster CPU graphs and leaves sessions without it unchanged.
 func init() {
 	if _, ok := os.LookupEnv("TF_OVERRIDE_GLOBAL_THREADPOOL"); !ok {
 		os.Setenv("TF_OVERRIDE_GLOBAL_THREADPOOL", "1")
+	}
+	if f := os.Getenv("TF_XLA_FLAGS"); !strings.Contains(f, "tf_xla_cpu_global_jit") {
+		os.Setenv("TF_XLA_FLAGS", strings.TrimSpace(f+" --tf_xla_cpu_global_jit"))
 	}
 }
 
@@ -47,6 +57,9 @@ func (c SessionConfig) configProto() ([]byte, error) {
 		UsePerSessionThreads:      true,
 		AllowSoftPlacement:        true,
 		GpuOptions:                &cpb.GPUOptions{AllowGrowth: true},
+	}
+	if c.XLA {
+		cfg.GraphOptions = &cpb.GraphOptions{OptimizerOptions: &cpb.OptimizerOptions{GlobalJitLevel: cpb.OptimizerOptions_ON_1}}
 	}
 	switch strings.ToLower(c.Device) {
 	case "", "gpu", "gpu:0":

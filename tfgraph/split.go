@@ -28,9 +28,11 @@ func (s Split) String() string {
 type split struct {
 	n                int
 	x                tf.Output // gathered inputs [B, dim] (the Jacobian differentiates wrt it)
+	y                tf.Output // gathered labels [B] or targets [B, out]
 	logits           tf.Output
 	sumLoss          tf.Output // sum over the chunk of the per-example loss
 	correct          tf.Output // number of correct predictions in the chunk (classification)
+	xVar, yVar       variable  // the resident inputs and labels or targets
 	uploadX, uploadY tf.Output
 	upload           []*tf.Operation
 }
@@ -83,8 +85,10 @@ func (m *Model) buildSplit(s *op.Scope, which Split, d *Data) *split {
 	}
 	sp.upload = append(sp.upload, op.AssignVariableOp(s.SubScope("upload_y"), yv.handle, sp.uploadY))
 
+	sp.xVar, sp.yVar = xv, yv
 	sp.x = op.ResourceGather(s.SubScope("gather_x"), xv.handle, m.idx, m.dt)
 	y := op.ResourceGather(s.SubScope("gather_y"), yv.handle, m.idx, yv.dtype)
+	sp.y = y
 	sp.logits = m.forward(s.SubScope("model"), sp.x, m.reads)
 	perEx := m.perExampleLoss(s.SubScope("loss"), sp.logits, y)
 	sp.sumLoss = op.Sum(s.SubScope("sum_loss"), perEx, op.Const(s.SubScope("Const"), int32(0)))

@@ -14,31 +14,12 @@ import (
 func (m *Model) buildTrain(s *op.Scope) error {
 	sp := m.splits[Train]
 	// The step's forward pass shares the train split's gather and model subgraph.
-	n := op.Cast(s.SubScope("Cast"), op.Size(s.SubScope("Size"), m.idx), m.dt)
-	m.loss = op.RealDiv(s.SubScope("loss"), sp.sumLoss, n)
-	if sp.correct != (tf.Output{}) {
-		m.acc = op.RealDiv(s.SubScope("accuracy"), sp.correct, n)
-	}
-	grads := op.Gradients(s.SubScope("grad"), []tf.Output{m.loss}, m.reads)
-	if err := s.Err(); err != nil {
-		return fmt.Errorf("tfgraph: gradients of %q: %w", m.spec.Name, err)
-	}
-	norms := make([]tf.Output, len(grads))
-	for i, g := range grads {
-		norms[i] = op.L2Loss(s.SubScope("norm"), g)
-	}
-	m.gnorm = op.Sqrt(s.SubScope("grad_norm"), op.Mul(s.SubScope("Mul"), op.AddN(s.SubScope("AddN"), norms), m.scalar(s, 2)))
-
-	us := s.SubScope("update")
-	step := op.ReadVariableOp(us.SubScope("ReadVariableOp"), m.stepVar.handle, m.dt)
-	next := op.AddV2(us.SubScope("AddV2"), step, m.scalar(us, 1))
-	rule, err := m.opt.rule()
+	st, err := m.trainStep(s, m.idx, sp.sumLoss, sp.correct, m.reads, nil)
 	if err != nil {
 		return err
 	}
-	ops := rule.updates(us, updateInputs{builder: m.builder, lr: m.lr, next: next, vars: m.paramVars, grads: grads, slot: m.slot})
-	ops = append(ops, op.AssignVariableOp(us.SubScope("step"), m.stepVar.handle, next))
-	m.trainOp = op.NoOp(s.SubScope("train").WithControlDependencies(ops...))
+	m.loss, m.acc, m.gnorm = st.loss, st.acc, st.gnorm
+	m.trainOp = op.NoOp(s.SubScope("train").WithControlDependencies(st.updates...))
 
 	zs := s.SubScope("zero_slots")
 	var zeros []*tf.Operation
@@ -49,8 +30,53 @@ func (m *Model) buildTrain(s *op.Scope) error {
 	return nil
 }
 
-// slot creates an optimizer slot variable shaped like v.
+// stepOps is one training step in the graph.
+type stepOps struct {
+	loss, acc, gnorm tf.Output // acc is the zero Output for regression
+	updates          []*tf.Operation
+}
+
+// trainStep builds one training step in scope s from the summed loss and number of
+// correct predictions of the batch at idx, computed on the parameter reads: the mean
+// loss and accuracy, the global gradient norm and the update ops. The step counter is
+// read after the ops deps.
+func (m *Model) trainStep(s *op.Scope, idx, sumLoss, correct tf.Output, reads []tf.Output, deps []*tf.Operation) (stepOps, error) {
+	var st stepOps
+	n := op.Cast(s.SubScope("Cast"), op.Size(s.SubScope("Size"), idx), m.dt)
+	st.loss = op.RealDiv(s.SubScope("loss"), sumLoss, n)
+	if correct != (tf.Output{}) {
+		st.acc = op.RealDiv(s.SubScope("accuracy"), correct, n)
+	}
+	grads := op.Gradients(s.SubScope("grad"), []tf.Output{st.loss}, reads)
+	if err := s.Err(); err != nil {
+		return st, fmt.Errorf("tfgraph: gradients of %q: %w", m.spec.Name, err)
+	}
+	norms := make([]tf.Output, len(grads))
+	for i, g := range grads {
+		norms[i] = op.L2Loss(s.SubScope("norm"), g)
+	}
+	st.gnorm = op.Sqrt(s.SubScope("grad_norm"), op.Mul(s.SubScope("Mul"), op.AddN(s.SubScope("AddN"), norms), m.scalar(s, 2)))
+
+	us := s.SubScope("update")
+	step := op.ReadVariableOp(us.SubScope("ReadVariableOp").WithControlDependencies(deps...), m.stepVar.handle, m.dt)
+	next := op.AddV2(us.SubScope("AddV2"), step, m.scalar(us, 1))
+	rule, err := m.opt.rule()
+	if err != nil {
+		return st, err
+	}
+	st.updates = rule.updates(us, updateInputs{builder: m.builder, lr: m.lr, next: next, vars: m.paramVars, grads: grads, slot: m.slot})
+	st.updates = append(st.updates, op.AssignVariableOp(us.SubScope("step"), m.stepVar.handle, next))
+	return st, s.Err()
+}
+
+// slot returns the optimizer slot variable called name of v, created shaped like v on
+// first use.
 func (m *Model) slot(v variable, name string) variable {
+	for _, sv := range m.slotVars {
+		if sv.name == v.name+"/"+name {
+			return sv
+		}
+	}
 	sv := m.newVar(m.root.SubScope("slots"), v.name+"/"+name, v.shape, m.dt)
 	m.slotVars = append(m.slotVars, sv)
 	return sv
@@ -112,8 +138,9 @@ type EpochResult struct {
 }
 
 // TrainEpoch shuffles the training set with the model's seeded generator and runs one
-// step per batch of size batch (the last batch may be smaller). fn, when not nil, is
-// called after every step; an error from fn stops the epoch and is returned.
+// step per batch of size batch (the last batch may be smaller), several per session
+// run for small models (StepMany). fn, when not nil, is called after every step; an
+// error from fn stops the epoch and is returned.
 func (m *Model) TrainEpoch(batch int, fn func(step int64, r StepResult) error) (EpochResult, error) {
 	n := m.N(Train)
 	if batch <= 0 || batch > n {
@@ -124,23 +151,24 @@ func (m *Model) TrainEpoch(batch int, fn func(step int64, r StepResult) error) (
 		perm[i] = int32(i)
 	}
 	m.shuffle.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+	var batches [][]int32
+	for lo := 0; lo < n; lo += batch {
+		batches = append(batches, perm[lo:min(lo+batch, n)])
+	}
 	var res EpochResult
 	var lossSum, accSum float64
-	for lo := 0; lo < n; lo += batch {
-		hi := min(lo+batch, n)
-		r, err := m.Step(perm[lo:hi])
-		if err != nil {
-			return res, err
-		}
-		w := float64(hi - lo)
+	err := m.StepMany(batches, func(step int64, r StepResult) error {
+		w := float64(len(batches[res.Steps]))
 		lossSum += r.Loss * w
 		accSum += r.Accuracy * w
 		res.Steps++
 		if fn != nil {
-			if err := fn(m.steps, r); err != nil {
-				return res, err
-			}
+			return fn(step, r)
 		}
+		return nil
+	})
+	if err != nil {
+		return res, err
 	}
 	res.Loss, res.Accuracy = lossSum/float64(n), accSum/float64(n)
 	return res, nil
