@@ -28,6 +28,7 @@ func (s Split) String() string {
 type split struct {
 	n                int
 	x                tf.Output // gathered inputs [B, dim] (the Jacobian differentiates wrt it)
+	y                tf.Output // gathered labels or targets
 	logits           tf.Output
 	sumLoss          tf.Output // sum over the chunk of the per-example loss
 	correct          tf.Output // number of correct predictions in the chunk (classification)
@@ -85,6 +86,7 @@ func (m *Model) buildSplit(s *op.Scope, which Split, d *Data) *split {
 
 	sp.x = op.ResourceGather(s.SubScope("gather_x"), xv.handle, m.idx, m.dt)
 	y := op.ResourceGather(s.SubScope("gather_y"), yv.handle, m.idx, yv.dtype)
+	sp.y = y
 	sp.logits = m.forward(s.SubScope("model"), sp.x, m.reads)
 	perEx := m.perExampleLoss(s.SubScope("loss"), sp.logits, y)
 	sp.sumLoss = op.Sum(s.SubScope("sum_loss"), perEx, op.Const(s.SubScope("Const"), int32(0)))
