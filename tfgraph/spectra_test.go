@@ -192,3 +192,41 @@ func TestSpectrumToolsOn22Model(t *testing.T) {
 		})
 	}
 }
+
+// TestSpectrumToolsOnLargerModel validates the same tools on a classifier of 1,379
+// parameters (6-32-32-3 tanh, cross-entropy, float64, 128 examples) against its exact
+// Hessian, computed once: the Lanczos extremes from 150 products, a tenth of what the
+// Hessian costs.
+func TestSpectrumToolsOnLargerModel(t *testing.T) {
+	spec := MLP("larger", 6, []int{32, 32}, 3, Tanh, CrossEntropy)
+	m, _, ev := trainedSecondOrder(t, spec, classification(128, []int{6}, 3, 21), 30, 32)
+	n := m.NumParams()
+	h := modelHVP(m)
+	top, bottom, err := analysis.ExtremeEigenvalues(h, n, 5, analysis.LanczosOptions{Iterations: 150, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	te, be := checkExtremes(t, top, bottom, ev, 1e-6)
+	t.Logf("Lanczos, 150 of %d iterations: top 5 relative error %.2g, bottom 5 %.2g (λ_max %.6g, λ_min %.6g)", n, te, be, ev[n-1], ev[0])
+	tr, m1, m2 := traceAndMoments(ev)
+	est, err := analysis.HutchinsonTrace(h.Batch(), n, analysis.TraceOptions{Probes: 100, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Hutchinson, 100 probes: trace %.6g ± %.2g, exact %.6g (%.2f standard errors)", est.Trace, est.StdErr, tr, math.Abs(est.Trace-tr)/est.StdErr)
+	if math.Abs(est.Trace-tr) > 3*est.StdErr {
+		t.Errorf("Hutchinson trace %g ± %g, exact %g: more than 3 standard errors", est.Trace, est.StdErr, tr)
+	}
+	const runs, iters = 1000, 2
+	d, err := analysis.SpectralDensity(h.Batch(), n, analysis.DensityOptions{Runs: runs, Iterations: iters, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range []float64{m1, m2} {
+		got, se := d.Moment(k+1), d.MomentStdErr(k+1)
+		t.Logf("density, %d runs of %d iterations: moment %d %.6g ± %.2g, exact %.6g (relative error %.3f)", runs, iters, k+1, got, se, want, relativeError(got, want))
+		if relativeError(got, want) > 0.05 || math.Abs(got-want) > 3*se {
+			t.Errorf("density moment %d = %g ± %g, exact %g: more than 5%% or 3 standard errors off", k+1, got, se, want)
+		}
+	}
+}
