@@ -9,13 +9,17 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
-// DefaultPlanePoints is the number of points of a plane that LossPlane evaluates in
-// one session run when its perRun argument is zero.
-const DefaultPlanePoints = 64
-
-// planeValues is the budget of activation values (points × examples × widest layer)
-// of one session run of LossPlane; it sets how many examples a run takes.
+// planeValues is the budget of values of one session run of LossPlane: of the
+// parameter sets (points × parameters), which sets the default number of points per
+// run, and of the activations (points × examples × widest layer), which sets the
+// number of examples per run.
 const planeValues = 1 << 24
+
+// PlanePoints returns the number of points of a plane that LossPlane evaluates in one
+// session run when its perRun argument is zero: as many parameter sets as fit in 2²⁴
+// values, between 1 and 1024 (1024 for 2-1's 12,565-parameter model, 62 for 3-3's
+// 269,322).
+func (m *Model) PlanePoints() int { return min(max(planeValues/m.nparam, 1), 1024) }
 
 // planeOps evaluates a split at many parameter vectors origin + a·d1 + b·d2 at once.
 type planeOps struct {
@@ -113,7 +117,7 @@ func (m *Model) buildPlane(which Split) (*planeOps, error) {
 // The model's own parameters are not changed.
 //
 // For models of dense and Flatten layers it evaluates perRun points (0 means
-// DefaultPlanePoints) in each session run, every layer applied to all of them at once,
+// PlanePoints) in each session run, every layer applied to all of them at once,
 // over chunks of at most Config.EvalChunk examples, fewer when perRun × examples ×
 // the widest layer would exceed 2²⁴ values. Other models are evaluated one point
 // after the other (assigning the parameters, then restoring them).
@@ -135,7 +139,7 @@ func (m *Model) LossPlane(s Split, origin, d1, d2, a, b []float64, perRun int) (
 		return m.planeOneByOne(s, origin, d1, d2, a, b)
 	}
 	if perRun <= 0 {
-		perRun = DefaultPlanePoints
+		perRun = m.PlanePoints()
 	}
 	p, err := m.buildPlane(s)
 	if err != nil {
