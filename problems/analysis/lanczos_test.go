@@ -321,3 +321,26 @@ func TestSpectralDensity(t *testing.T) {
 		}
 	})
 }
+
+func TestExactDensity(t *testing.T) {
+	ev := []float64{3, -1, 0.5, 2}
+	d := ExactDensity(ev)
+	if got := d.Moment(1); math.Abs(got-1.125) > 1e-15 {
+		t.Errorf("mean %g, want 1.125", got)
+	}
+	if got := d.Moment(2); math.Abs(got-(9+1+0.25+4)/4) > 1e-15 {
+		t.Errorf("second moment %g, want %g", got, (9+1+0.25+4)/4)
+	}
+	// Far apart eigenvalues under a narrow Gaussian: the density at each one is the
+	// peak of its own Gaussian, weight 1/4.
+	const s2 = 1e-4
+	peak := 0.25 / math.Sqrt(2*math.Pi*s2)
+	for i, v := range d.At([]float64{-1, 0.5, 2, 3}, s2) {
+		if math.Abs(v-peak) > 1e-9*peak {
+			t.Errorf("density at eigenvalue %d = %g, want %g", i, v, peak)
+		}
+	}
+	if ev[0] != 3 {
+		t.Error("ExactDensity sorted its argument in place")
+	}
+}
