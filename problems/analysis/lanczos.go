@@ -130,6 +130,9 @@ type Lanczos struct {
 // o.Iterations, the method continues from a random vector orthogonal to the basis
 // (β = 0), so that n iterations return the whole spectrum with multiplicities.
 func RunLanczos(h HVP, n int, o LanczosOptions) (*Lanczos, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("analysis: Lanczos on an operator of dimension %d", n)
+	}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x1a2c05))
 	v := make([]float64, n)
 	for i := range v {
