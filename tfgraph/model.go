@@ -50,6 +50,8 @@ type Model struct {
 
 	predictIn, predictOut tf.Output
 
+	planes [2]*planeOps // loss-plane evaluation per split, built on first use
+
 	lazy lazyOps // second-order, Jacobian and checkpoint ops, built on first use
 
 	shuffle  *rand.Rand

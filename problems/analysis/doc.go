@@ -5,6 +5,15 @@
 // Spearman's rank correlation, and summary statistics with Student-t and bootstrap
 // intervals.
 //
+// For models too large for a full Hessian it offers what PyHessian and loss-landscape
+// do, over a Hessian-vector product callback (HVP, BatchHVP): the extreme eigenvalues
+// by Lanczos with full reorthogonalisation (ExtremeEigenvalues), Hutchinson's trace
+// with its standard error (HutchinsonTrace), the spectral density by stochastic
+// Lanczos quadrature with Gaussian broadening (SpectralDensity), each for the whole
+// model or a block of parameters such as one layer (Restrict); and the planes of loss
+// surfaces, from filter-normalised random directions (FilterNormalized) or from the
+// PCA of a training trajectory (TrajectoryPlane).
+//
 // The package is pure Go on gonum: it never imports the engine. Functions that need a
 // loss, its gradient or Hessian-vector products take them through small interfaces
 // (Func, HessianFunc), which a problem implements over its model. Every function is
