@@ -54,7 +54,7 @@ func TestCompareDensityAgainstTheExactSpectrum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := tfgraph.Eigenvalues(tfgraph.Symmetric(h))
+	ev, err := analysis.Eigenvalues(analysis.Symmetrize(h))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package problems
 import (
 	"context"
 	"fmt"
+	"hw1/problems/analysis"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -133,7 +134,7 @@ func TestP22EndPointHessian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a := tfgraph.Asymmetry(h); a > 1e-6 {
+	if a := analysis.Asymmetry(h); a > 1e-6 {
 		t.Errorf("Hessian asymmetry %g > 1e-6", a)
 	}
 	n := len(theta)

@@ -2,13 +2,9 @@ package tfgraph
 
 import (
 	"fmt"
-	"math"
-	"math/rand/v2"
-	"sort"
 
 	tf "github.com/wamuir/graft/tensorflow"
 	"github.com/wamuir/graft/tensorflow/op"
-	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -88,101 +84,6 @@ func (m *Model) Hessian() (*mat.Dense, error) {
 		h.SetCol(j, c)
 	}
 	return h, nil
-}
-
-// Symmetric returns (H + Hᵀ)/2 as a symmetric matrix.
-func Symmetric(h mat.Matrix) *mat.SymDense {
-	n, _ := h.Dims()
-	s := mat.NewSymDense(n, nil)
-	for i := 0; i < n; i++ {
-		for j := i; j < n; j++ {
-			s.SetSym(i, j, (h.At(i, j)+h.At(j, i))/2)
-		}
-	}
-	return s
-}
-
-// Asymmetry returns max|H - Hᵀ| / max|H|, the relative asymmetry of a square matrix.
-func Asymmetry(h mat.Matrix) float64 {
-	n, _ := h.Dims()
-	var d, a float64
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			d = math.Max(d, math.Abs(h.At(i, j)-h.At(j, i)))
-			a = math.Max(a, math.Abs(h.At(i, j)))
-		}
-	}
-	if a == 0 {
-		return 0
-	}
-	return d / a
-}
-
-// Eigenvalues returns the eigenvalues of the symmetric matrix s in ascending order,
-// from gonum's symmetric eigensolver.
-func Eigenvalues(s *mat.SymDense) ([]float64, error) {
-	var es mat.EigenSym
-	if !es.Factorize(s, false) {
-		return nil, fmt.Errorf("tfgraph: symmetric eigendecomposition did not converge")
-	}
-	return es.Values(nil), nil
-}
-
-// TopEigenvalues estimates the k algebraically largest eigenvalues of the full-data Hessian by the Lanczos method with full
-// reorthogonalisation on exact Hessian-vector products, using at most iters products
-// (0 means min(n, max(3k, 30))). The start vector is drawn from seed.
-func (m *Model) TopEigenvalues(k, iters int, seed uint64) ([]float64, error) {
-	n := m.nparam
-	if k <= 0 || k > n {
-		return nil, fmt.Errorf("tfgraph: TopEigenvalues: k=%d outside [1, %d]", k, n)
-	}
-	if iters <= 0 {
-		iters = max(3*k, 30)
-	}
-	iters = min(iters, n)
-	rng := rand.New(rand.NewPCG(seed, 7))
-	q := make([]float64, n)
-	for i := range q {
-		q[i] = rng.NormFloat64()
-	}
-	floats.Scale(1/floats.Norm(q, 2), q)
-	var basis [][]float64
-	var alpha, beta []float64
-	for j := 0; j < iters; j++ {
-		basis = append(basis, q)
-		w, err := m.HVP(q)
-		if err != nil {
-			return nil, err
-		}
-		a := floats.Dot(w, q)
-		alpha = append(alpha, a)
-		// Full reorthogonalisation against every basis vector, twice for stability.
-		for pass := 0; pass < 2; pass++ {
-			for _, b := range basis {
-				floats.AddScaled(w, -floats.Dot(w, b), b)
-			}
-		}
-		bn := floats.Norm(w, 2)
-		if j == iters-1 || bn < 1e-10 {
-			break
-		}
-		beta = append(beta, bn)
-		q = append([]float64(nil), w...)
-		floats.Scale(1/bn, q)
-	}
-	t := mat.NewSymDense(len(alpha), nil)
-	for i, a := range alpha {
-		t.SetSym(i, i, a)
-		if i+1 < len(alpha) {
-			t.SetSym(i, i+1, beta[i])
-		}
-	}
-	ev, err := Eigenvalues(t)
-	if err != nil {
-		return nil, err
-	}
-	sort.Sort(sort.Reverse(sort.Float64Slice(ev)))
-	return ev[:min(k, len(ev))], nil
 }
 
 // buildJacobian adds, for the test split, the per-example Frobenius norm of the

@@ -61,8 +61,8 @@ func trainedSecondOrder(t *testing.T, spec Spec, data *Data, epochs, batch int) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Symmetric(h)
-	ev, err := Eigenvalues(s)
+	s := analysis.Symmetrize(h)
+	ev, err := analysis.Eigenvalues(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestSpectrumToolsOn22Model(t *testing.T) {
 			sub.SetSym(i-lo, j-lo, hess.At(i, j))
 		}
 	}
-	subEv, err := Eigenvalues(sub)
+	subEv, err := analysis.Eigenvalues(sub)
 	if err != nil {
 		t.Fatal(err)
 	}
