@@ -148,7 +148,7 @@ func (w *SummaryWriter) Flush() error {
 		return err
 	}
 	if _, err := w.sess.Run(nil, nil, []*tf.Operation{w.flush}); err != nil {
-		return fmt.Errorf("tfgraph: flush summary writer: %w", err)
+		return fmt.Errorf("tfgraph: flush summary writer: %s", firstLine(err.Error()))
 	}
 	return nil
 }
