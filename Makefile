@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults soak clean $(PROBLEMS)
 
 all: build
 
@@ -72,6 +72,14 @@ bench-go: deps
 # faults runs the fault suite against the real binary and rewrites docs/faults.md.
 faults: deps
 	HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
+
+# soak kills a short 1-1 run with SIGKILL at SOAK_KILLS moments spread over it and
+# checks records, manifest, hw1 plot and --resume after each (scripts/soak.sh); it
+# writes the counts into docs/faults.md. make test runs the same check with 10 kills.
+SOAK_KILLS ?= 100
+SOAK_EPOCHS ?= 150
+soak: deps
+	bash scripts/soak.sh $(SOAK_KILLS) $(SOAK_EPOCHS)
 
 clean:
 	rm -rf bin $(OUT) results-full
