@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults soak clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults soak problems clean $(PROBLEMS)
 
 all: build
 
@@ -56,8 +56,18 @@ run: build
 full:
 	@$(MAKE) --no-print-directory run PROFILE=full OUT=results-full
 
+# SET holds --set values for the problem targets, each KEY=VALUE, e.g.
+# SET="1-2.epochs=1 3-3.alphas=11"; a key qualified with another problem is ignored.
+SET ?=
+SETFLAGS := $(foreach s,$(SET),--set $(s))
+
 $(PROBLEMS): build
-	$(HW1) run $@ --profile $(PROFILE) --out $(OUT)
+	$(HW1) run $@ --profile $(PROFILE) --out $(OUT) $(SETFLAGS)
+
+# problems runs the seven problem targets into one $(OUT), all at once under make -j,
+# and then writes the report of all seven.
+problems: $(PROBLEMS)
+	$(HW1) report --out $(OUT)
 
 # bench compares hw1's engine with Keras and PyTorch on the same workloads and writes
 # BENCHMARKS.md (scripts/bench.sh: sets up the peers, waits for a quiet machine,
