@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults soak problems clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short run full bench bench-go faults faults-under-load soak problems clean $(PROBLEMS)
 
 all: build
 
@@ -81,7 +81,13 @@ bench-go: deps
 
 # faults runs the fault suite against the real binary and rewrites docs/faults.md.
 faults: deps
-	HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
+	set -o pipefail; HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
+
+# faults-under-load runs the fault suite FAULT_RUNS times in a row while stress-ng keeps
+# every core busy (scripts/faults-under-load.sh).
+FAULT_RUNS ?= 20
+faults-under-load: deps
+	bash scripts/faults-under-load.sh $(FAULT_RUNS)
 
 # soak kills a short 1-1 run with SIGKILL at SOAK_KILLS moments spread over it and
 # checks records, manifest, hw1 plot and --resume after each (scripts/soak.sh); it

@@ -13,4 +13,4 @@ epochs=${2:-150}
 timeout=$((10 + kills * 2))m
 echo "soak: $kills kills of a 1-1 run of $epochs epochs (test timeout $timeout)"
 HW1_SOAK_KILLS=$kills HW1_SOAK_EPOCHS=$epochs HW1_SOAK_DOC="$PWD/docs/faults.md" \
-	${GO:-go} test -count=1 -timeout "$timeout" -run '^TestSoakKillAndResume$' -v . | grep -v '^=== '
+	${GO:-go} test -count=1 -timeout "$timeout" -run '^TestSoakKillAndResume$' -v . | grep --line-buffered -v '^=== '
