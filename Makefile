@@ -81,7 +81,7 @@ bench-go: deps
 
 # faults runs the fault suite against the real binary and rewrites docs/faults.md.
 faults: deps
-	set -o pipefail; HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
+	set -o pipefail; HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -timeout 60m -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
 
 # faults-under-load runs the fault suite FAULT_RUNS times in a row while stress-ng keeps
 # every core busy (scripts/faults-under-load.sh).

@@ -18,7 +18,7 @@ trap 'kill "$hog" 2>/dev/null; wait "$hog" 2>/dev/null || true' EXIT
 passed=0 failed=0
 for i in $(seq 1 "$runs"); do
 	start=$(date +%s)
-	if "$bin" -test.count=1 -test.run 'Fault|ZZWriteFaultsDoc' -test.v >"$logdir/run-$i.log" 2>&1; then
+	if "$bin" -test.count=1 -test.timeout 60m -test.run 'Fault|ZZWriteFaultsDoc' -test.v >"$logdir/run-$i.log" 2>&1; then
 		passed=$((passed + 1)) result=ok
 	else
 		failed=$((failed + 1)) result=FAIL
