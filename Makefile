@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short check-gpu run readme full bench bench-go faults clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short check-gpu run readme full bench bench-go faults faults-under-load soak problems clean $(PROBLEMS)
 
 all: build
 
@@ -66,8 +66,18 @@ readme: build
 full:
 	@$(MAKE) --no-print-directory run PROFILE=full OUT=results-full
 
+# SET holds --set values for the problem targets, each KEY=VALUE, e.g.
+# SET="1-2.epochs=1 3-3.alphas=11"; a key qualified with another problem is ignored.
+SET ?=
+SETFLAGS := $(foreach s,$(SET),--set $(s))
+
 $(PROBLEMS): build
-	$(HW1) run $@ --profile $(PROFILE) --out $(OUT)
+	$(HW1) run $@ --profile $(PROFILE) --out $(OUT) $(SETFLAGS)
+
+# problems runs the seven problem targets into one $(OUT), all at once under make -j,
+# and then writes the report of all seven.
+problems: $(PROBLEMS)
+	$(HW1) report --out $(OUT)
 
 # bench compares hw1's engine with Keras, PyTorch and JAX on the same workloads,
 # traces hw1's CNN step, and rewrites BENCHMARKS.md (scripts/bench.sh: sets up the
@@ -82,7 +92,21 @@ bench-go: deps
 
 # faults runs the fault suite against the real binary and rewrites docs/faults.md.
 faults: deps
-	HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
+	set -o pipefail; HW1_FAULTS_DOC=$(CURDIR)/docs/faults.md $(GO) test -count=1 -timeout 60m -run 'Fault|ZZWriteFaultsDoc' -v . | grep -E '^(---|ok|FAIL)'
+
+# faults-under-load runs the fault suite FAULT_RUNS times in a row while stress-ng keeps
+# every core busy (scripts/faults-under-load.sh).
+FAULT_RUNS ?= 20
+faults-under-load: deps
+	bash scripts/faults-under-load.sh $(FAULT_RUNS)
+
+# soak kills a short 1-1 run with SIGKILL at SOAK_KILLS moments spread over it and
+# checks records, manifest, hw1 plot and --resume after each (scripts/soak.sh); it
+# writes the counts into docs/faults.md. make test runs the same check with 10 kills.
+SOAK_KILLS ?= 100
+SOAK_EPOCHS ?= 150
+soak: deps
+	bash scripts/soak.sh $(SOAK_KILLS) $(SOAK_EPOCHS)
 
 clean:
 	rm -rf bin $(OUT) results-full

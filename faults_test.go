@@ -118,6 +118,19 @@ func waitFor(pattern string, timeout time.Duration) bool {
 	return false
 }
 
+// waitForLock polls until the lock file at path holds pid or the timeout passes.
+func waitForLock(path string, pid int, timeout time.Duration) bool {
+	want := strconv.Itoa(pid) + "\n"
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if b, err := os.ReadFile(path); err == nil && string(b) == want {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return false
+}
+
 func TestFaultKilledMidRun(t *testing.T) {
 	longTest(t)
 	rng := rand.New(rand.NewPCG(faultSeed(t), 1))
@@ -208,10 +221,19 @@ func TestFaultTwoRunsOneFolder(t *testing.T) {
 	longTest(t)
 	dir := t.TempDir()
 	a, abuf := startRun(t, append(quick11(400), "--out", dir)...)
-	if !waitFor(filepath.Join(dir, "1-1", ".lock"), faultWait) {
+	lockPath := filepath.Join(dir, "1-1", ".lock")
+	if !waitForLock(lockPath, a.Process.Pid, faultWait) {
 		t.Fatal("the first run took no lock")
 	}
+	// The first run is stopped while the second one tries, so that it cannot finish
+	// first on a fast machine, nor the second start late on a loaded one.
+	if err := a.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
 	out, code := hw1(t, append(quick11(400), "--out", dir)...)
+	if err := a.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
 	if code != 1 || !strings.Contains(out, "in use by another hw1 run") {
 		t.Errorf("second run: exit %d, output %q; want a refusal", code, out)
 	}
