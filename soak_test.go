@@ -2,12 +2,14 @@ package main
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,20 +122,18 @@ func diffTables(got, want records.Table) string {
 	return ""
 }
 
-// diffSummaries describes the first difference between two manifest summaries, or
-// returns "".
-func diffSummaries(got, want map[string]float64) string {
-	for k, w := range want {
-		g, ok := got[k]
-		if !ok {
-			return fmt.Sprintf("summary %s missing, want %v", k, w)
-		}
-		if !sameFloat(g, w) {
-			return fmt.Sprintf("summary %s = %v, want %v", k, g, w)
-		}
+// diffSummaries describes the difference between two manifests' typed summaries, or
+// returns "". Both are decoded from JSON and compared value by value.
+func diffSummaries(got, want json.RawMessage) string {
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		return fmt.Sprintf("summary after --resume: %v", err)
 	}
-	if len(got) != len(want) {
-		return fmt.Sprintf("%d summary values, want %d", len(got), len(want))
+	if err := json.Unmarshal(want, &w); err != nil {
+		return fmt.Sprintf("summary of the uninterrupted run: %v", err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		return fmt.Sprintf("summary %s, want %s", got, want)
 	}
 	return ""
 }
