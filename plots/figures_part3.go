@@ -180,7 +180,7 @@ var figures33 = problemFigures{
 	figures: []FigureInfo{
 		{"interpolation-<run>", "Train and test loss (log scale, left) and accuracy (right) along the line θ(α) = (1-α)·θ1 + α·θ2 between two trained models, one figure per pair (batch size, learning rate)."},
 		{"sensitivity", "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness against the training batch size (log scale)."},
-		{"hessian", hessianCaption33},
+		{"hessian", hessianCaption33 + " Drawn when the spectrum was measured (spectrum_iters > 0)."},
 	},
 	plan: plan33,
 }
@@ -226,6 +226,9 @@ func plan33(t records.Table) ([]job, error) {
 			return sweepChart(t, records.MetricBatchSize, "batch size", "generalization, sensitivity and sharpness against batch size", true)
 		},
 	})
-	jobs = append(jobs, job{name: "hessian", caption: hessianCaption33, build: func() (*Figure, error) { return hessianBands(t) }})
+	// The Hessian figure is drawn when the spectrum was measured (spectrum_iters > 0).
+	if len(t.Run(records.RunSensitivity).Metric(records.MetricMaxEigenvalue)) > 0 {
+		jobs = append(jobs, job{name: "hessian", caption: hessianCaption33, build: func() (*Figure, error) { return hessianBands(t) }})
+	}
 	return jobs, nil
 }
