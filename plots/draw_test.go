@@ -164,6 +164,8 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row(records.RunSensitivity, m, "test", i, 10, "sensitivity", 0.5+0.1*lb)
 			s.row(records.RunSensitivity, m, "train", i, 10, "sharpness_1e-3", 2*lb)
 			s.row(records.RunSensitivity, m, "train", i, 10, "sharpness_5e-4", lb)
+			s.row(records.RunSensitivity, m, "train", i, 10, "max_eigenvalue", 5+lb)
+			s.row(records.RunSensitivity, m, "train", i, 10, "hessian_trace", 100+10*lb)
 		}
 	default:
 		t.Fatalf("no synthetic records for %s", problem)
@@ -184,7 +186,7 @@ var wantFigures = map[string][]string{
 	records.Problem22: {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio", "spectra", "ratio-tolerance", "ratio-relative-tolerance"},
 	records.Problem31: {"curves-random-labels", "curves-true-labels"},
 	records.Problem32: {"params"},
-	records.Problem33: {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity"},
+	records.Problem33: {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity", "hessian"},
 }
 
 func TestDraw(t *testing.T) {
@@ -263,7 +265,7 @@ func TestDrawCaptions(t *testing.T) {
 func TestDrawMissing(t *testing.T) {
 	dir := t.TempDir()
 	writeSynthetic(t, "3-3", dir)
-	// Drop the sensitivity rows: the interpolation figures are still drawn.
+	// Drop the sensitivity rows: the interpolation and Hessian figures are still drawn.
 	rows, err := records.Read(filepath.Join(dir, records.RecordsFile))
 	if err != nil {
 		t.Fatal(err)
@@ -281,8 +283,8 @@ func TestDrawMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	drawn, err := DrawFigures("3-3", dir)
-	if len(drawn) != 2 {
-		t.Errorf("drew %d figures, want the 2 interpolation figures", len(drawn))
+	if len(drawn) != 3 {
+		t.Errorf("drew %d figures, want the 2 interpolation figures and the Hessian one", len(drawn))
 	}
 	var fe *FigureError
 	if !errors.As(err, &fe) || fe.Figure != "sensitivity" || fe.Problem != "3-3" {

@@ -172,11 +172,15 @@ func distinctValues(t records.Table) []float64 {
 	return slices.Compact(vs)
 }
 
+// hessianCaption33 is the caption of 3-3's Hessian figure.
+const hessianCaption33 = "Largest eigenvalue λ_max (left) and trace (right) of the Hessian of the training loss at the end of training, against the training batch size (log scale), every model trained to the same criterion; median over seeds with a min–max band, models that missed the criterion left out. λ_max comes from a few Lanczos iterations (10 in the quick profile, 30 in the full one; a lower bound), the trace from Hutchinson's estimator with Rademacher probes (10 quick, 50 full), both with exact Hessian-vector products on a training subset (the first 256 examples quick, 6,000 full). If large batches find sharper minima, both curves rise with the batch size, as the sharpness beside them does; flat or falling curves say the curvature does not separate them."
+
 // Problem 3-3: flatness against generalization.
 var figures33 = problemFigures{
 	figures: []FigureInfo{
 		{"interpolation-<run>", "Train and test loss (log scale, left) and accuracy (right) along the line θ(α) = (1-α)·θ1 + α·θ2 between two trained models, one figure per pair (batch size, learning rate)."},
 		{"sensitivity", "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness against the training batch size (log scale)."},
+		{"hessian", hessianCaption33 + " Drawn when the spectrum was measured (spectrum_iters > 0)."},
 	},
 	plan: plan33,
 }
@@ -222,5 +226,9 @@ func plan33(t records.Table) ([]job, error) {
 			return sweepChart(t, records.MetricBatchSize, "batch size", "generalization, sensitivity and sharpness against batch size", true)
 		},
 	})
+	// The Hessian figure is drawn when the spectrum was measured (spectrum_iters > 0).
+	if len(t.Run(records.RunSensitivity).Metric(records.MetricMaxEigenvalue)) > 0 {
+		jobs = append(jobs, job{name: "hessian", caption: hessianCaption33, build: func() (*Figure, error) { return hessianBands(t) }})
+	}
 	return jobs, nil
 }

@@ -60,13 +60,22 @@ type settings33 struct {
 	SharpnessIters int       `set:"sharpness_iters" range:"[1,inf)"`
 	SharpnessStep  float64   `set:"sharpness_step" range:"(0,inf)"`
 	Subspace       int       `set:"subspace" range:"[0,inf)"`
+	// SpectrumIters Lanczos iterations give the largest Hessian eigenvalue and
+	// SpectrumProbes Rademacher probes Hutchinson's trace of the training loss on the
+	// first SpectrumExamples training examples (0: all) at the end of every training
+	// of the sweep; SpectrumIters 0 skips both.
+	SpectrumIters    int `set:"spectrum_iters" range:"[0,inf)"`
+	SpectrumProbes   int `set:"spectrum_probes" range:"[2,inf)"`
+	SpectrumExamples int `set:"spectrum_examples" range:"[0,60000]"`
 }
 
 // defaults33 returns 3-3's settings. The quick profile trains a 784-64-64-10 MLP on the
 // first 1,024 training digits (tested on all test examples) with 3 seeds per batch size
 // and batches 16 to 1,024 (the whole training set), to fit the time budget; the full
 // profile trains 784-256-256-10 on the whole training set with 5 seeds, batch 16 against
-// 6,000 (10% of MNIST's training set).
+// 6,000 (10% of MNIST's training set). The Hessian of every model's training loss is
+// probed on a training subset with 10 Lanczos iterations and 10 Hutchinson probes on
+// 256 examples (quick) or 30 and 50 on 6,000 (full).
 func defaults33(p Profile) any {
 	s := &settings33{
 		Hidden: []int{64, 64}, Train: 1024, Seeds: 3, SensitivityExamples: 500,
@@ -76,12 +85,14 @@ func defaults33(p Profile) any {
 		PairLRs: []float64{1e-3, 1e-2}, PairLRBatch: 64,
 		Alphas: 61, AlphaMin: -1, AlphaMax: 2,
 		SharpnessEps: []float64{1e-3, 5e-4}, SharpnessIters: 10, SharpnessStep: 0.5, Subspace: 100,
+		SpectrumIters: 10, SpectrumProbes: 10, SpectrumExamples: 256,
 	}
 	if p == Full {
 		s.Hidden, s.Train, s.Seeds, s.StepBudget, s.SensitivityExamples = []int{256, 256}, 0, 5, 20000, 0
 		s.Batches = []int{16, 64, 256, 1024, 6000}
 		s.PairBatches = []int{256, 6000}
 		s.SharpnessIters, s.SharpnessStep = 20, 0.25
+		s.SpectrumIters, s.SpectrumProbes, s.SpectrumExamples = 30, 50, 6000
 	}
 	return s
 }
@@ -166,6 +177,12 @@ func run33(ctx context.Context, env *Env, rec *Recorder) error {
 		return err
 	}
 	defer x.meas.Close()
+	if x.hess, err = x.hessianModel(train); err != nil {
+		return err
+	}
+	if x.hess != nil {
+		defer x.hess.Close()
+	}
 	rec.Note("Every model trains until its accuracy on its whole training set (%d examples) is at least %g%%%s, checked after every epoch, within %d steps; a model that misses it is marked and left out of the comparison. Learning rate: %s. Seeds %d per batch size (initial weights and batch order); the interpolations use the first.",
 		train.N, 100*s.TargetAccuracy, targetLossText(s.TargetLoss), s.StepBudget, x.lrText(), s.Seeds)
 
@@ -231,6 +248,7 @@ type exp33 struct {
 	ntrain              int
 	eval64              *tfgraph.Model // float64 copy for the exported training loss
 	meas                *tfgraph.Model // float32 copy for sensitivity and sharpness
+	hess                *tfgraph.Model // second-order copy for the Hessian spectrum; nil skips it
 	done                map[config33]*trained33
 }
 

@@ -70,6 +70,9 @@ func (x *exp33) measure(t *trained33, bi int) error {
 			return err
 		}
 	}
+	if err := x.spectrum(t, bi); err != nil {
+		return err
+	}
 	x.env.log().Info("3-3", "model", t.name, "seed", t.cfg.seed+1, "sensitivity", t.sensitivity, "sharpness", t.sharp[0].value)
 	return x.rec.Flush()
 }

@@ -1,6 +1,7 @@
 package problems
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -77,6 +78,7 @@ func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 			if n := len(rows.Seed(r.Seed).Where(func(r records.Row) bool { return len(r.Metric) > 10 && r.Metric[:10] == "sharpness_" })); n != 2*len(s.SharpnessEps) {
 				t.Errorf("batch %d seed %v: %d sharpness rows, want %d", m.Batch, r.Seed, n, 2*len(s.SharpnessEps))
 			}
+			checkSpectrum33(t, rows.Seed(r.Seed), s, sum.Params, fmt.Sprintf("batch %d seed %v", m.Batch, r.Seed))
 		}
 		if m.Trained != sum.Seeds || m.Reached != reached || m.TestAcc.N != reached {
 			t.Errorf("batch %d: summary says %d trained, %d reached (test accuracy over %d); records %d seeds, %d reached", m.Batch, m.Trained, m.Reached, m.TestAcc.N, sum.Seeds, reached)
@@ -208,5 +210,32 @@ func TestAlphaGridHoldsEndpoints(t *testing.T) {
 		if !has0 || !has1 || len(g) < n || g[0] != -1 || g[len(g)-1] != 2 {
 			t.Errorf("n=%d: grid %v lacks 0, 1 or an end, or has fewer than n points", n, g)
 		}
+	}
+}
+
+// checkSpectrum33 checks the Hessian rows of one trained model: with s.SpectrumIters >
+// 0, one largest eigenvalue, positive (the training loss is near a minimum), at least
+// the mean eigenvalue trace/params, and a finite trace with a finite, non-negative
+// standard error; without, none.
+func checkSpectrum33(t *testing.T, rows records.Table, s *settings33, params int, what string) {
+	t.Helper()
+	lmax, tr, se := rows.Metric(records.MetricMaxEigenvalue), rows.Metric(records.MetricHessianTrace), rows.Metric(records.MetricTraceStdErr)
+	want := 1
+	if s.SpectrumIters == 0 {
+		want = 0
+	}
+	if len(lmax) != want || len(tr) != want || len(se) != want {
+		t.Errorf("%s: %d, %d and %d rows of λ_max, trace and its standard error, want %d", what, len(lmax), len(tr), len(se), want)
+		return
+	}
+	if want == 0 {
+		return
+	}
+	l, trace, stderr := lmax[0].Value, tr[0].Value, se[0].Value
+	if !(l > 0) || math.IsInf(l, 0) || math.IsNaN(trace) || math.IsInf(trace, 0) || !(stderr >= 0) || math.IsInf(stderr, 0) {
+		t.Errorf("%s: λ_max %v, trace %v ± %v; want λ_max positive and finite, trace and standard error finite", what, l, trace, stderr)
+	}
+	if params < 1 || l < trace/float64(params) {
+		t.Errorf("%s: λ_max %v below the mean eigenvalue trace/params = %v/%d", what, l, trace, params)
 	}
 }

@@ -85,7 +85,9 @@ const (
 	MetricAlpha           = "alpha"
 	MetricBatchSize       = "batch_size"
 	MetricSensitivity     = "sensitivity"
-	MetricSharpnessPrefix = "sharpness_" // sharpness_<ε>, one metric per ε
+	MetricSharpnessPrefix = "sharpness_"           // sharpness_<ε>, one metric per ε
+	MetricHessianTrace    = "hessian_trace"        // 3-3: Hutchinson's estimate of tr(H)
+	MetricTraceStdErr     = "hessian_trace_stderr" // 3-3: its standard error
 )
 
 // The splits and metrics of 2-2's minimal ratio against the tolerance and of the
@@ -146,6 +148,8 @@ var metrics = [...]Metric{
 	{Name: MetricBatchSize},
 	{Name: MetricSensitivity, MayBeNaN: true},
 	{Name: MetricSharpnessPrefix, Prefix: true, MayBeNaN: true},
+	{Name: MetricHessianTrace},
+	{Name: MetricTraceStdErr},
 	{Name: MetricTolerance},
 	{Name: MetricPositive},
 	{Name: MetricNegative},
