@@ -34,6 +34,8 @@ func (x *exp33) measure(t *trained33, bi int) error {
 	if s.Subspace > 0 {
 		spaces = append(spaces, randomSubspace(len(t.params), min(s.Subspace, len(t.params)), t.seed))
 	}
+	bar := x.env.unitProgress(len(s.SharpnessEps)*len(spaces), "sharpness "+t.name, "ascent")
+	defer bar.Close()
 	for _, eps := range s.SharpnessEps {
 		for _, a := range spaces {
 			sh, err := analysis.Sharpness(modelFunc{m}, t.params, analysis.SharpnessOptions{Eps: eps, Iters: s.SharpnessIters, Step: s.SharpnessStep, Subspace: a, Orthonormal: true})
@@ -45,6 +47,7 @@ func (x *exp33) measure(t *trained33, bi int) error {
 				_, d = a.Dims()
 			}
 			t.sharp = append(t.sharp, sharp33{eps: eps, sub: d, value: sh})
+			bar.Add(1)
 		}
 	}
 	add := func(split, metric string, v float64) error {
