@@ -162,10 +162,16 @@ func resumable(manPath, recPath string) (*records.Manifest, error) {
 func lock(dir string) (func(), error) {
 	path := filepath.Join(dir, ".lock")
 	for attempt := 0; attempt < 2; attempt++ {
-		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		// The pid is written to a file of this process's own, which is then linked
+		// into place: the lock never exists without the pid of its holder, so no
+		// other run can take it for a stale one while it is being written.
+		tmp := fmt.Sprintf("%s.%d", path, os.Getpid())
+		if err := os.WriteFile(tmp, fmt.Appendf(nil, "%d\n", os.Getpid()), 0o644); err != nil {
+			return nil, fmt.Errorf("problems: cannot write to %s: %w", dir, err)
+		}
+		err := os.Link(tmp, path)
+		os.Remove(tmp)
 		if err == nil {
-			fmt.Fprintf(f, "%d\n", os.Getpid())
-			f.Close()
 			return func() { os.Remove(path) }, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
