@@ -52,21 +52,25 @@ func Remotes() map[string]Remote {
 				"https://storage.googleapis.com/cvdf-datasets/mnist/",
 				"https://ossci-datasets.s3.amazonaws.com/mnist/",
 			},
-			Files: []RemoteFile{
-				{"train-images-idx3-ubyte.gz", 9912422, "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"},
-				{"train-labels-idx1-ubyte.gz", 28881, "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"},
-				{"t10k-images-idx3-ubyte.gz", 1648877, "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"},
-				{"t10k-labels-idx1-ubyte.gz", 4542, "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"},
-			},
+			Files: gzippedIDX(
+				[4]int64{9912422, 28881, 1648877, 4542},
+				[4]string{
+					"440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+					"3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+					"8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+					"f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+				}),
 		},
 		FashionMNIST: {
 			Mirrors: []string{"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"},
-			Files: []RemoteFile{
-				{"train-images-idx3-ubyte.gz", 26421880, "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"},
-				{"train-labels-idx1-ubyte.gz", 29515, "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"},
-				{"t10k-images-idx3-ubyte.gz", 4422102, "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"},
-				{"t10k-labels-idx1-ubyte.gz", 5148, "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"},
-			},
+			Files: gzippedIDX(
+				[4]int64{26421880, 29515, 4422102, 5148},
+				[4]string{
+					"3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+					"a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+					"346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+					"67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+				}),
 		},
 		CIFAR10: {
 			Mirrors: []string{"https://www.cs.toronto.edu/~kriz/"},
@@ -76,6 +80,16 @@ func Remotes() map[string]Remote {
 			Members: slices.Concat(cifarTrainFiles, cifarTestFiles, []string{"batches.meta.txt"}),
 		},
 	}
+}
+
+// gzippedIDX returns the remote files of a dataset published as MNIST is: the gzipped
+// IDX files of mnistFiles, in their order, with their sizes and SHA-256 sums.
+func gzippedIDX(sizes [4]int64, sums [4]string) []RemoteFile {
+	files := make([]RemoteFile, len(mnistFiles))
+	for i, name := range mnistFiles {
+		files[i] = RemoteFile{Name: name + ".gz", Size: sizes[i], SHA256: sums[i]}
+	}
+	return files
 }
 
 // defaultStall is how long a download may go without receiving a byte.
