@@ -46,6 +46,18 @@ func equalRows(a, b Table) bool {
 	return true
 }
 
+// checkRead checks that Read gives want from the file at path.
+func checkRead(t *testing.T, path string, want Table) {
+	t.Helper()
+	got, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalRows(got, want) {
+		t.Errorf("read back\n%v\nwant\n%v", got, want)
+	}
+}
+
 func writeAll(t *testing.T, path string, rows Table) {
 	t.Helper()
 	w, err := Create(path)
@@ -66,13 +78,7 @@ func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "records.csv")
 	want := sample()
 	writeAll(t, path, want)
-	got, err := Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !equalRows(got, want) {
-		t.Errorf("read back\n%v\nwant\n%v", got, want)
-	}
+	checkRead(t, path, want)
 }
 
 // TestFormat pins the bytes of the format, so that readers in other languages can rely
@@ -119,13 +125,7 @@ func TestFlushMakesRowsVisible(t *testing.T) {
 	if err := w.Flush(); err != nil { // nothing new: a no-op
 		t.Fatal(err)
 	}
-	got, err := Read(path) // while the writer is still open
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !equalRows(got, rows) {
-		t.Errorf("got %v, want %v", got, rows)
-	}
+	checkRead(t, path, rows) // while the writer is still open
 }
 
 func TestWriterClose(t *testing.T) {
@@ -385,13 +385,7 @@ func TestOpenResumes(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !equalRows(got, rows) {
-		t.Errorf("got\n%v\nwant\n%v", got, rows)
-	}
+	checkRead(t, path, rows)
 }
 
 func TestOpen(t *testing.T) {
