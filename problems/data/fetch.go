@@ -278,41 +278,30 @@ func (f *Fetcher) download(parent context.Context, url, dst string, rf RemoteFil
 	if size <= 0 {
 		size = resp.ContentLength
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.part")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	var n int64
+	err = writeAtomic(dst, func(w io.Writer) error {
+		h := sha256.New()
+		bar := newProgress(f.Progress, filepath.Base(dst), size)
+		body := &watchedReader{r: resp.Body, watchdog: watchdog, stall: stall}
+		var err error
+		n, err = io.Copy(io.MultiWriter(w, h, bar), io.LimitReader(body, limit+1))
+		bar.finish(err == nil)
+		switch {
+		case err != nil && parent.Err() != nil:
+			return fmt.Errorf("after %d bytes: %w", n, parent.Err())
+		case err != nil:
+			return fmt.Errorf("after %d bytes: %w", n, err)
+		case n > limit:
+			return fmt.Errorf("more than the %d bytes expected", limit)
+		case rf.Size > 0 && n != rf.Size:
+			return fmt.Errorf("got %d bytes, want %d", n, rf.Size)
 		}
-	}()
-	h := sha256.New()
-	bar := newProgress(f.Progress, filepath.Base(dst), size)
-	body := &watchedReader{r: resp.Body, watchdog: watchdog, stall: stall}
-	n, err := io.Copy(io.MultiWriter(tmp, h, bar), io.LimitReader(body, limit+1))
-	bar.finish(err == nil)
-	switch {
-	case err != nil && parent.Err() != nil:
-		return fmt.Errorf("after %d bytes: %w", n, parent.Err())
-	case err != nil:
-		return fmt.Errorf("after %d bytes: %w", n, err)
-	case n > limit:
-		return fmt.Errorf("more than the %d bytes expected", limit)
-	case rf.Size > 0 && n != rf.Size:
-		return fmt.Errorf("got %d bytes, want %d", n, rf.Size)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != rf.SHA256 {
-		return fmt.Errorf("%w: sha256 %s, want %s; file refused and removed", ErrChecksum, got, rf.SHA256)
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+		if got := hex.EncodeToString(h.Sum(nil)); got != rf.SHA256 {
+			return fmt.Errorf("%w: sha256 %s, want %s; file refused and removed", ErrChecksum, got, rf.SHA256)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	syncDir(filepath.Dir(dst))
@@ -390,7 +379,17 @@ func extractMembers(archive, dir string, members []string) error {
 		if hdr.Size < 0 || hdr.Size > maxDataBytes {
 			return fileErrorf(archive, "member %s claims %d bytes", hdr.Name, hdr.Size)
 		}
-		if err := writeAtomic(filepath.Join(dir, base), io.LimitReader(tr, hdr.Size), hdr.Size); err != nil {
+		err = writeAtomic(filepath.Join(dir, base), func(w io.Writer) error {
+			n, err := io.Copy(w, io.LimitReader(tr, hdr.Size))
+			if err != nil {
+				return err
+			}
+			if n != hdr.Size {
+				return fmt.Errorf("got %d bytes, want %d", n, hdr.Size)
+			}
+			return nil
+		})
+		if err != nil {
 			return fileErrorf(archive, "extracting %s: %v", hdr.Name, err)
 		}
 		done[base] = true
@@ -403,9 +402,9 @@ func extractMembers(archive, dir string, members []string) error {
 	return nil
 }
 
-// writeAtomic writes exactly size bytes of r to path through a temporary file in the
-// same directory, renamed into place once complete.
-func writeAtomic(path string, r io.Reader, size int64) (err error) {
+// writeAtomic creates path from what fill writes into a temporary file in the same
+// directory: synced and renamed into place when fill succeeds, removed when it fails.
+func writeAtomic(path string, fill func(w io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
 	if err != nil {
 		return err
@@ -416,12 +415,8 @@ func writeAtomic(path string, r io.Reader, size int64) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	n, err := io.Copy(tmp, r)
-	if err != nil {
+	if err := fill(tmp); err != nil {
 		return err
-	}
-	if n != size {
-		return fmt.Errorf("got %d bytes, want %d", n, size)
 	}
 	if err := tmp.Sync(); err != nil {
 		return err
