@@ -20,6 +20,15 @@ func seededValues(n int, seed uint64, draw func(rng *rand.Rand) float64) []float
 	return xs
 }
 
+// diagonal returns diag(ev).
+func diagonal(ev []float64) *mat.SymDense {
+	d := mat.NewSymDense(len(ev), nil)
+	for i, v := range ev {
+		d.SetSym(i, i, v)
+	}
+	return d
+}
+
 // withSpectrum returns Q·diag(ev)·Qᵀ for a random orthogonal Q (the Q factor of a
 // seeded Gaussian matrix).
 func withSpectrum(ev []float64, seed uint64) *mat.SymDense {
@@ -197,10 +206,7 @@ func TestHutchinsonTrace(t *testing.T) {
 	const n = 200
 	ev := seededValues(n, 6, func(rng *rand.Rand) float64 { return math.Exp(3*rng.NormFloat64()) - 1 })
 	dense := withSpectrum(ev, 31)
-	diag := mat.NewSymDense(n, nil)
-	for i, v := range ev {
-		diag.SetSym(i, i, v)
-	}
+	diag := diagonal(ev)
 	t.Run("diagonal matrix is exact", func(t *testing.T) {
 		// zᵀDz = tr D for every Rademacher z.
 		est, err := HutchinsonTrace(matHVP(diag, nil).Batch(), n, TraceOptions{Probes: 7, Batch: 3, Seed: 1})
@@ -252,10 +258,7 @@ func TestSpectralDensity(t *testing.T) {
 		m1 += v / n
 		m2 += v * v / n
 	}
-	diag := mat.NewSymDense(n, nil)
-	for i, v := range ev {
-		diag.SetSym(i, i, v)
-	}
+	diag := diagonal(ev)
 	t.Run("diagonal matrix has exact moments", func(t *testing.T) {
 		d, err := SpectralDensity(matHVP(diag, nil).Batch(), n, DensityOptions{Runs: 3, Iterations: 20, Seed: 4})
 		if err != nil {
