@@ -177,9 +177,15 @@ func TestShardsAsKubernetesIndexedJob(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(sharded, "2-2", records.FiguresDir, "minimal-ratio.png")); err != nil {
 		t.Errorf("merge drew no minimal-ratio figure: %v", err)
 	}
-	// hw1 report reads the merged folder.
+	// hw1 plot and hw1 report read the merged folder.
+	if msg, code := hw1Env(t, shardEnv(), "plot", "2-2", "--in", sharded); code != 0 || !strings.Contains(msg, "minimal-ratio.png") {
+		t.Errorf("plot on the merged folder: exit %d\n%s", code, msg)
+	}
 	if msg, code := hw1Env(t, shardEnv(), "report", "--out", sharded); code != 0 {
 		t.Errorf("report on the merged folder: exit %d\n%s", code, msg)
+	}
+	if _, err := os.Stat(filepath.Join(sharded, "report.html")); err != nil {
+		t.Errorf("report on the merged folder: %v", err)
 	}
 	// A shard that is gone is named, and nothing is merged.
 	if err := os.RemoveAll(filepath.Join(sharded, "2-2", "shards", "1")); err != nil {
