@@ -116,62 +116,64 @@ func folders(t *testing.T, dir string) []string {
 // them in each case, and checks that Merge names that shard and writes nothing.
 func TestMergeRefuses(t *testing.T) {
 	cases := []struct {
-		name  string
-		spoil func(i int, m *records.Manifest) bool // false: leave shard i out
-		count int
-		shard int
+		name    string
+		spoil   func(i int, m *records.Manifest) bool // false: leave shard i out
+		count   int
+		shard   int
+		version string // of the merging hw1; "" is the shards' own
 	}{
-		{"missing shard", func(i int, _ *records.Manifest) bool { return i != 1 }, 0, 1},
-		{"fewer shards than asked", func(int, *records.Manifest) bool { return true }, 4, 3},
-		{"more shards than asked", func(int, *records.Manifest) bool { return true }, 2, 2},
+		{name: "merged by another hw1", spoil: func(int, *records.Manifest) bool { return true }, shard: -1, version: "0.2.0"},
+		{"missing shard", func(i int, _ *records.Manifest) bool { return i != 1 }, 0, 1, ""},
+		{"fewer shards than asked", func(int, *records.Manifest) bool { return true }, 4, 3, ""},
+		{"more shards than asked", func(int, *records.Manifest) bool { return true }, 2, 2, ""},
 		{"failed shard", func(i int, m *records.Manifest) bool {
 			if i == 2 {
 				m.Status, m.Error = records.StatusFailed, "problems: 2-2: out of memory"
 			}
 			return true
-		}, 0, 2},
+		}, 0, 2, ""},
 		{"running shard", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.Status, m.End = records.StatusRunning, time.Time{}
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"other settings", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.Settings["trainings"] = 5.0
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"other seed", func(i int, m *records.Manifest) bool {
 			if i == 2 {
 				m.Shard.Seed = 2
 			}
 			return true
-		}, 0, 2},
+		}, 0, 2, ""},
 		{"other hw1 version", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.HW1Version = "0.0.9"
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"other profile", func(i int, m *records.Manifest) bool {
 			if i == 2 {
 				m.Profile = "full"
 			}
 			return true
-		}, 0, 2},
+		}, 0, 2, ""},
 		{"other shard count", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.Shard.Count = 4
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"not a shard", func(i int, m *records.Manifest) bool {
 			if i == 0 {
 				m.Shard = nil
 			}
 			return true
-		}, 0, 0},
+		}, 0, 0, ""},
 	}
 	p, _ := Lookup(records.Problem22)
 	for _, c := range cases {
@@ -186,7 +188,11 @@ func TestMergeRefuses(t *testing.T) {
 			if c.count == 2 { // a fourth folder that a run of three shards does not have
 				writeShard(t, ShardDir(dir, 2), fakeShard(2, 3))
 			}
-			_, err := Merge(context.Background(), p, Env{Dir: dir}, c.count, "test")
+			version := "test"
+			if c.version != "" {
+				version = c.version
+			}
+			_, err := Merge(context.Background(), p, Env{Dir: dir}, c.count, version)
 			var me *MergeError
 			if !errors.As(err, &me) {
 				t.Fatalf("Merge: %v, want a *MergeError", err)
