@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -238,5 +239,69 @@ func writeShard(t *testing.T, dir string, m *records.Manifest) {
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestShardResumesAfterInterrupt interrupts one shard of 2-1 in its second run, checks
+// that Merge refuses it by name, resumes it with Resume as a run resumes, and then
+// compares the merged result with an unsharded run: the same rows (values within
+// 1e-9 relative, as a resumed run restores its optimizer from a checkpoint) and the
+// same summary.
+func TestShardResumesAfterInterrupt(t *testing.T) {
+	p, _ := Lookup(records.Problem21)
+	over := map[string]string{"runs": "4", "epochs": "3", "every": "1", "train": "300"}
+	whole := testEnv(t, maps.Clone(over))
+	whole.NoTensorBoard = true
+	want, wantTab := mustExecute(t, p.Name, whole)
+
+	base := t.TempDir()
+	shard := func(i int) Env {
+		env := testEnv(t, maps.Clone(over))
+		env.Dir, env.Shard, env.NoTensorBoard = ShardDir(base, i), Shard{Index: i, Count: 2}, true
+		return env
+	}
+	if _, err := Execute(context.Background(), p, shard(0), "test"); err != nil {
+		t.Fatal(err)
+	}
+	interrupted(t, p, shard(1), 3+2) // shard 1 runs units 1 and 3: stop in unit 3
+	_, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
+	var me *MergeError
+	if !errors.As(err, &me) || me.Shard != 1 || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("Merge with an interrupted shard 1: %v; want it named", err)
+	}
+	resumed := shard(1)
+	resumed.Resume = true
+	if _, err := Execute(context.Background(), p, resumed, "test"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotTab, err := records.Read(filepath.Join(base, records.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTab = records.Canonical(wantTab)
+	if len(gotTab) != len(wantTab) {
+		t.Fatalf("%d rows merged, %d unsharded", len(gotTab), len(wantTab))
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	for i, w := range wantTab {
+		g := gotTab[i]
+		if w.Key() != g.Key() || w.Metric != g.Metric || !sameFloat(w.Epoch, g.Epoch) || !near(g.Value, w.Value) {
+			t.Fatalf("row %d: unsharded %+v, merged %+v", i+1, w, g)
+		}
+	}
+	var ws, gs summary21
+	if err := want.DecodeSummary(&ws); err != nil {
+		t.Fatal(err)
+	}
+	if err := got.DecodeSummary(&gs); err != nil {
+		t.Fatal(err)
+	}
+	if len(gs.Runs) != 4 || len(gs.PCA) != 2 || !near(gs.PCA[1].Explained1, ws.PCA[1].Explained1) ||
+		!near(gs.FinalTrainAcc.Mean, ws.FinalTrainAcc.Mean) || !near(gs.FinalDistance.Mean, ws.FinalDistance.Mean) {
+		t.Errorf("merged summary %+v, unsharded %+v", gs, ws)
 	}
 }
