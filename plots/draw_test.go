@@ -92,6 +92,26 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row("all", "dnn", split, no, nan, "explained1", 0.412)
 			s.row("all", "dnn", split, no, nan, "explained2", 0.175)
 		}
+		// Loss surfaces on a 9 x 9 grid, and a trajectory in the PCA plane.
+		for _, run := range []string{records.RunSurfaceRandom, records.RunSurfacePCA} {
+			for i := range 9 {
+				for j := range 9 {
+					a, b := float64(j-4)/4, 2*float64(i-4)/4
+					k := 9*i + j
+					s.row(run, "dnn", "", k, nan, records.MetricSurfaceA, a)
+					s.row(run, "dnn", "", k, nan, records.MetricSurfaceB, b)
+					s.row(run, "dnn", "train", k, nan, "loss", 0.05+a*a+0.3*b*b)
+					s.row(run, "dnn", "test", k, nan, "loss", 0.1+a*a+0.4*b*b)
+				}
+			}
+			s.row(run, "dnn", "", no, nan, records.MetricPointsPerRun, 81)
+		}
+		for k := 0; k <= 8; k++ {
+			s.row(records.RunSurfacePCA, "dnn", records.SplitTrajectory, k, float64(3*k), records.MetricSurfaceA, 0.9*math.Pow(0.7, float64(k)))
+			s.row(records.RunSurfacePCA, "dnn", records.SplitTrajectory, k, float64(3*k), records.MetricSurfaceB, 0.5*math.Pow(0.6, float64(k))*math.Sin(float64(k)))
+		}
+		s.row(records.RunSurfacePCA, "dnn", "", no, nan, "explained1", 0.81)
+		s.row(records.RunSurfacePCA, "dnn", "", no, nan, "explained2", 0.09)
 	case records.Problem22:
 		for _, task := range []string{"mnist", "sinc"} {
 			for i := range 200 {
@@ -182,7 +202,7 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 var wantFigures = map[string][]string{
 	records.Problem11: {"loss-sinc", "predictions-sinc", "loss-sign", "predictions-sign"},
 	records.Problem12: {"loss-mnist", "accuracy-mnist", "loss-fashion-mnist", "accuracy-fashion-mnist"},
-	records.Problem21: {"pca-layer", "pca-model"},
+	records.Problem21: {"pca-layer", "pca-model", "surface-random-train", "surface-random-test", "surface-pca-train", "surface-pca-test"},
 	records.Problem22: {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio", "spectra", "ratio-tolerance", "ratio-relative-tolerance"},
 	records.Problem31: {"curves-random-labels", "curves-true-labels"},
 	records.Problem32: {"params"},

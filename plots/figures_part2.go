@@ -9,10 +9,10 @@ import (
 
 // Problem 2-1: visualize the optimization process.
 var figures21 = problemFigures{
-	figures: []FigureInfo{
+	figures: append([]FigureInfo{
 		{"pca-layer", "Training trajectories of the first layer's parameters, one colour per run, projected on the first two principal components of one PCA fitted on all snapshots of all runs; points are labelled with the training accuracy (%), rings mark the start. The caption gives the explained variance."},
 		{"pca-model", "The same for the parameters of the whole model."},
-	},
+	}, surfaceFigures21...),
 	plan: plan21,
 }
 
@@ -79,7 +79,7 @@ func plan21(t records.Table) ([]job, error) {
 			},
 		})
 	}
-	return jobs, nil
+	return append(jobs, surfaceJobs21(t)...), nil
 }
 
 // maxNotes is about the most labels a trajectory gets before they are thinned.
