@@ -20,7 +20,7 @@ var tinySettings = map[string]map[string]string{
 	"3-1": {"epochs": "2", "train": "300", "seeds": "2"},
 	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32", "seeds": "2"},
 	"3-3": {"train": "256", "hidden": "16", "seeds": "2", "batches": "32,256", "pair_batches": "32,256", "step_budget": "16",
-		"alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50", "subspace": "10"},
+		"alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50", "subspace": "10", "filter_points": "5"},
 }
 
 // tinyChecks check the typed summaries of the tiny runs against the tiny settings.
