@@ -30,6 +30,7 @@ func init() {
 			converged += int(r.Value)
 		}
 		checkSummary22(t, res, tab, s, converged)
+		checkDensity22(t, tab, s)
 	}
 }
 
@@ -39,6 +40,7 @@ func TestP22QuickProfile(t *testing.T) {
 	res, tab := mustExecute(t, "2-2", env)
 	p, _ := Lookup("2-2")
 	t.Log(p.Answer(*res))
+	checkDensity22(t, tab, defaults22(Quick).(*settings22))
 	for _, task := range []string{"mnist", "sinc"} {
 		run := "gradnorm-" + task
 		rows := tab.Run(run).Split("train")
