@@ -89,7 +89,7 @@ func defaults22(p Profile) any {
 		Phase2Steps: 300, Tol: 1e-4, EigTol: 1e-5,
 		AbsTols: []float64{0, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
 		RelTols: []float64{1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
-		Workers: 2, DensityRuns: 4, DensityProbes: 10, DensityIters: 30,
+		Workers: 2, DensityRuns: 4, DensityProbes: 50, DensityIters: 20,
 	}
 	if p == Full {
 		s.MNISTEpochs, s.FnEpochs = 10, 20000
