@@ -192,11 +192,11 @@ func extremes(z [][]float64) (lo, hi float64) {
 func surfaceText21(ss []surface21) string {
 	var b strings.Builder
 	for _, s := range ss {
-		what := fmt.Sprintf("two filter-normalised random directions over [-%g, %g]²", s.RangeA, s.RangeA)
+		what := fmt.Sprintf("two filter-normalised random directions over [-%g, %g]² (", s.RangeA, s.RangeA)
 		if s.Plane == records.RunSurfacePCA {
-			what = fmt.Sprintf("the first two PCA directions of its trajectory (%.1f%% + %.1f%% of its variance; half-widths %.3g and %.3g)", 100*s.Explained1, 100*s.Explained2, s.RangeA, s.RangeB)
+			what = fmt.Sprintf("the first two PCA directions of its trajectory (%.1f%% + %.1f%% of its variance, half-widths %.3g and %.3g; ", 100*s.Explained1, 100*s.Explained2, s.RangeA, s.RangeB)
 		}
-		fmt.Fprintf(&b, " Around %s's trained model, in the plane of %s (%d points, %d per session run), the training loss goes from %.3g at the model to between %.3g and %.3g over the grid, the test loss from %.3g to between %.3g and %.3g.",
+		fmt.Fprintf(&b, " Around %s's trained model, in the plane of %s%d points, %d per session run), the training loss goes from %.3g at the model to between %.3g and %.3g over the grid, the test loss from %.3g to between %.3g and %.3g.",
 			s.Run, what, s.Points, s.PerRun, s.CentreTrain, s.MinTrain, s.MaxTrain, s.CentreTest, s.MinTest, s.MaxTest)
 	}
 	return b.String()
