@@ -238,6 +238,9 @@ func densityJob33(t records.Table) []job {
 		name:    "hessian-density",
 		caption: caption,
 		build: func() (*Figure, error) {
+			if len(curves) == 0 {
+				return nil, missing("no %q rows of run %s for a model with a %q row", records.MetricSLQNode, records.RunDensity, records.MetricBatchSize)
+			}
 			var all []quadrature
 			for _, c := range curves {
 				if len(c.qs) == 0 {
