@@ -237,6 +237,11 @@ func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
 			t.Errorf("seed-%d: %d rows, want %d", i, n, len(metrics22))
 		}
 	}
+	s := defaults22(Quick).(*settings22)
+	if err := applyOverrides(s, over); err != nil {
+		t.Fatal(err)
+	}
+	checkDensity22(t, tab, s)
 	for _, run := range []string{"gradnorm-mnist", "gradnorm-sinc"} {
 		seen := map[int]int{}
 		for _, r := range tab.Run(run).Metric("loss") {
