@@ -86,7 +86,7 @@ type settings33 struct {
 // 6,000 (10% of MNIST's training set). The Hessian of every model's training loss is
 // probed on a training subset with 10 Lanczos iterations and 10 Hutchinson probes on
 // 256 examples (quick) or 30 and 50 on 6,000 (full), and its spectral density by
-// stochastic Lanczos quadrature from 3 runs of 10 iterations (quick) or 5 of 30 (full);
+// stochastic Lanczos quadrature from 3 runs of 10 iterations (quick) or 30 (full);
 // the models of the interpolations get the loss along a filter-normalised direction at
 // 41 (quick) or 51 (full) points of [-1, 1].
 func defaults33(p Profile) any {
@@ -107,7 +107,7 @@ func defaults33(p Profile) any {
 		s.PairBatches = []int{256, 6000}
 		s.SharpnessIters, s.SharpnessStep = 20, 0.25
 		s.SpectrumIters, s.SpectrumProbes, s.SpectrumExamples = 30, 50, 6000
-		s.DensityRuns, s.DensityIters, s.FilterPoints = 5, 30, 51
+		s.DensityRuns, s.DensityIters, s.FilterPoints = 3, 30, 51
 	}
 	return s
 }
