@@ -188,6 +188,8 @@ var figures33 = problemFigures{
 		{"interpolation-<run>", "Train and test loss (log scale, left) and accuracy (right) along the line θ(α) = (1-α)·θ1 + α·θ2 between two trained models, one figure per pair (batch size, learning rate)."},
 		{"sensitivity", "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness against the training batch size (log scale)."},
 		{"hessian", hessianCaption33 + " Drawn when the spectrum was measured (spectrum_iters > 0)."},
+		{"hessian-density", "Spectral density of the Hessian of the training loss (stochastic Lanczos quadrature) for the smallest and the largest batch size, mean over seeds, log scale; drawn when the densities were measured."},
+		{"filter-<run>", "Train and test loss and accuracy along one filter-normalised random direction through each of the two models of an interpolation (Li et al. 2018), one figure per pair."},
 	},
 	plan: plan33,
 }
@@ -237,5 +239,5 @@ func plan33(t records.Table) ([]job, error) {
 	if len(t.Run(records.RunSensitivity).Metric(records.MetricMaxEigenvalue)) > 0 {
 		jobs = append(jobs, job{name: "hessian", caption: hessianCaption33, build: func() (*Figure, error) { return hessianBands(t) }})
 	}
-	return jobs, nil
+	return append(append(jobs, densityJob33(t)...), filterJobs33(t)...), nil
 }

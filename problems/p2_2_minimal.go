@@ -27,6 +27,9 @@ type minimalResult struct {
 	Params                     int
 	// Eigenvalues is the spectrum of the full Hessian, ascending.
 	Eigenvalues []float64
+	// Density is its spectral density by stochastic Lanczos quadrature, for the first
+	// s.DensityRuns end points; nil for the others.
+	Density *analysis.Density
 }
 
 func (r minimalResult) values() []float64 {
@@ -163,6 +166,11 @@ func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Sp
 	if err := hessianSpectrum(an, s.EigTol, &r); err != nil {
 		return r, err
 	}
+	if i < s.DensityRuns {
+		if r.Density, err = density22(an, s, seed); err != nil {
+			return r, err
+		}
+	}
 	return r, exportParams(rec, an, paramsExport{
 		Run: fmt.Sprintf("seed-%d", i+1), Model: model22, Seed: seed, DType: tfgraph.Float64,
 		Data:    functionData(s.Function, s.Points, s.Lo, s.Hi),
@@ -203,6 +211,11 @@ func writeMinimal(rec *Recorder, s *settings22, run string, r minimalResult) err
 	}
 	for k, ev := range r.Eigenvalues {
 		if err := add(records.SplitSpectrum, k, records.MetricEigenvalue, ev); err != nil {
+			return err
+		}
+	}
+	if r.Density != nil {
+		if err := writeSLQ(rec, run, model22, r.Seed, r.Density); err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,7 @@ func init() {
 			converged += int(r.Value)
 		}
 		checkSummary22(t, res, tab, s, converged)
+		checkDensity22(t, tab, s)
 	}
 }
 
@@ -35,6 +36,7 @@ func TestP22QuickProfile(t *testing.T) {
 	res, tab := mustExecute(t, "2-2", env)
 	p, _ := Lookup("2-2")
 	t.Log(p.Answer(*res))
+	checkDensity22(t, tab, defaults22(Quick).(*settings22))
 	for _, task := range []string{"mnist", "sinc"} {
 		run := "gradnorm-" + task
 		rows := tab.Run(run).Split("train")
@@ -231,6 +233,11 @@ func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
 			t.Errorf("seed-%d: %d rows, want %d", i, n, len(metrics22))
 		}
 	}
+	s := defaults22(Quick).(*settings22)
+	if err := applyOverrides(s, over); err != nil {
+		t.Fatal(err)
+	}
+	checkDensity22(t, tab, s)
 	for _, run := range []string{"gradnorm-mnist", "gradnorm-sinc"} {
 		seen := map[int]int{}
 		for _, r := range tab.Run(run).Metric("loss") {

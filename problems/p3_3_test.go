@@ -46,6 +46,7 @@ func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 	t.Helper()
 	sum := mustSummary[summary33](t, res)
 	checkInterpolations33(t, *sum, tab, s.Alphas)
+	checkLandscape33(t, tab, s)
 	if sum.Seeds != s.Seeds || len(sum.Models) != len(s.Batches) {
 		t.Fatalf("%d seeds and %d batch sizes, settings %d and %d", sum.Seeds, len(sum.Models), s.Seeds, len(s.Batches))
 	}

@@ -249,7 +249,7 @@ func writeShard(t *testing.T, dir string, m *records.Manifest) {
 // same summary.
 func TestShardResumesAfterInterrupt(t *testing.T) {
 	p, _ := Lookup(records.Problem21)
-	over := map[string]string{"runs": "4", "epochs": "3", "every": "1", "train": "300"}
+	over := map[string]string{"runs": "4", "epochs": "3", "every": "1", "train": "300", "surface_points": "7"}
 	whole := testEnv(t, maps.Clone(over))
 	whole.NoTensorBoard = true
 	want, wantTab := mustExecute(t, p.Name, whole)

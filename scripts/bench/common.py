@@ -18,7 +18,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DIGITS = os.path.join(ROOT, "problems", "data", "digits")
 
-WORKLOADS = ("tiny", "cnn", "dnn", "hessian", "jacobian", "matmul")
+WORKLOADS = ("tiny", "cnn", "dnn", "hessian", "jacobian", "matmul", "lanczos", "surface")
 
 # Sizes shared with tfgraph/bench_compare_test.go.
 TINY_POINTS, TINY_BATCH, TINY_HIDDEN = 6400, 64, [9] * 7
@@ -27,6 +27,8 @@ HESSIAN_POINTS, HESSIAN_HIDDEN = 128, [10, 10]
 JACOBIAN_HIDDEN, JACOBIAN_CHUNK = [256, 256], 1024
 DNN_HIDDEN = [1024, 256]
 MATMUL_N = 2048
+LANCZOS_ITERS, LANCZOS_HIDDEN = 20, [256, 256]
+SURFACE_SIDE, SURFACE_HIDDEN = 21, [15, 30]
 LEARNING_RATE = 1e-3
 
 

@@ -2,7 +2,8 @@
 
 Trains with the usual PyTorch loop (shuffled index batches, zero_grad, backward, step,
 loss.item()) on the same models, data, batch size and optimizer as BenchmarkCompare;
-the Hessian and the input Jacobian use torch.autograd.functional. Prints one JSON line.
+the Hessian and the input Jacobian use torch.autograd.functional; the Lanczos and
+loss-surface workloads follow PyHessian and loss-landscape. Prints one JSON line.
 
     python3 torch_bench.py cnn --units 3 --threads 2
 """
@@ -129,6 +130,89 @@ def jacobian():
 
     sec = common.timed(once, args.units)
     return sec, {"examples/s": args.units * len(x) / sec}
+
+
+def lanczos():
+    """PyHessian's density() written out: Lanczos with full reorthogonalisation from a
+    normalised Rademacher vector, common.LANCZOS_ITERS iterations on the full-profile
+    3-3 MLP over the 8,000 training digits, each iteration one Hessian-vector product
+    torch.autograd.grad(gradsH, params, grad_outputs=v) through the gradient graph
+    built once per run (PyHessian's loss.backward(create_graph=True), here
+    autograd.grad(create_graph=True), which keeps no reference cycle), as PyHessian
+    does for one batch. The tridiagonal matrix is diagonalised at the end."""
+    x, y = digits_train(True)
+    model = mlp(784, common.LANCZOS_HIDDEN, 10, nn.ReLU)
+    params = [p for p in model.parameters()]
+
+    def dot(a, b):
+        return sum(torch.sum(u * v) for u, v in zip(a, b))
+
+    def add(a, b, alpha):
+        return [u + alpha * v for u, v in zip(a, b)]
+
+    def normalize(a):
+        n = torch.sqrt(dot(a, a))
+        return [u / (n + 1e-6) for u in a]
+
+    def run():
+        loss = F.cross_entropy(model(x), y)
+        grads = torch.autograd.grad(loss, params, create_graph=True)
+        v = [torch.randint_like(p, high=2) * 2 - 1 for p in params]
+        v = normalize(v)
+        vs, alphas, betas = [v], [], []
+        w = None
+        for i in range(common.LANCZOS_ITERS):
+            if i > 0:
+                beta = torch.sqrt(dot(w, w))
+                betas.append(float(beta))
+                for u in vs:  # full reorthogonalisation, as PyHessian's orthnormal
+                    w = add(w, u, -dot(w, u))
+                v = normalize(w)
+                vs.append(v)
+            hv = torch.autograd.grad(grads, params, grad_outputs=v, only_inputs=True, retain_graph=True)
+            alpha = dot(hv, v)
+            alphas.append(float(alpha))
+            w = add(hv, v, -alpha)
+            if i > 0:
+                w = add(w, vs[-2], -betas[-1])
+        t = torch.diag(torch.tensor(alphas)) + torch.diag(torch.tensor(betas), 1) + torch.diag(torch.tensor(betas), -1)
+        return torch.linalg.eigvalsh(t)
+
+    sec = timed(run, args.units)
+    return sec, {"runs/s": args.units / sec, "HVP/s": args.units * common.LANCZOS_ITERS / sec}
+
+
+def surface():
+    """loss-landscape's plot_surface written out: for each of the common.SURFACE_SIDE²
+    points of a plane, the 2-1 MLP's weights are set to w + a·d1 + b·d2 and the loss
+    and accuracy evaluated on the 8,000 training and 2,000 test digits (no_grad, one
+    batch per split)."""
+    x, y = digits_train(True)
+    xt, yt = common.digits("test")
+    xt, yt = torch.from_numpy(xt.reshape(len(xt), -1)), torch.from_numpy(yt.astype(np.int64))
+    model = mlp(784, common.SURFACE_HIDDEN, 10, nn.ReLU)
+    params = [p for p in model.parameters()]
+    w = [p.detach().clone() for p in params]
+    g = torch.Generator().manual_seed(1)
+    d1 = [0.1 * torch.randn(p.shape, generator=g) for p in params]
+    d2 = [0.1 * torch.randn(p.shape, generator=g) for p in params]
+    grid = np.linspace(-1, 1, common.SURFACE_SIDE)
+
+    @torch.no_grad()
+    def run():
+        out = []
+        for b in grid:
+            for a in grid:
+                for p, w0, u, v in zip(params, w, d1, d2):
+                    p.copy_(w0 + float(a) * u + float(b) * v)
+                for xs, ys in ((x, y), (xt, yt)):
+                    logits = model(xs)
+                    out.append((float(F.cross_entropy(logits, ys)), float((logits.argmax(1) == ys).float().mean())))
+        return out
+
+    sec = timed(run, args.units)
+    points = common.SURFACE_SIDE**2
+    return sec, {"surfaces/s": args.units / sec, "points/s": args.units * points / sec}
 
 
 def matmul():
