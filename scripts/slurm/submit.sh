@@ -5,7 +5,7 @@
 # job ids, one a line: "array <id>" and "merge <id>".
 #
 #   scripts/slurm/submit.sh PROBLEM SHARDS OUT [hw1 run flags ...]
-#   scripts/slurm/submit.sh 2-2 100 /scratch/$USER/hw1 --profile full --set trainings=1000
+#   scripts/slurm/submit.sh 2-2 10 /scratch/$USER/hw1 --profile full --set trainings=1000
 #
 # OUT must be on a file system shared by the nodes; the tasks' logs go to OUT/slurm/.
 # The hw1 run flags (--profile, --seed, --set K=V, --dataset ...) go to every task; the
