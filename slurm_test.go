@@ -262,8 +262,9 @@ func (c *slurmCluster) start(t *testing.T, name string, args ...string) {
 	}
 	defer log.Close()
 	d.cmd.Stdout, d.cmd.Stderr = log, log
-	// Its own process group: a ^C to the test reaches the test, which stops it.
-	d.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group: a ^C to the test reaches the test, which stops it. Should
+	// the test die without its cleanup (a timeout's panic), the daemon gets SIGTERM.
+	d.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := d.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)
 	}
