@@ -102,6 +102,10 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 			return problems.Env{}, err
 		}
 	}
+	shard, err := parseShard(c.String(shardFlag.Name), c.Int(shardsFlag.Name), os.Getenv)
+	if err != nil {
+		return problems.Env{}, err
+	}
 	threads := c.Int(threadsFlag.Name)
 	env := problems.Env{
 		Dir:           filepath.Join(c.String(outFlag.Name), problem),
@@ -113,6 +117,10 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 		Resume:        c.Bool(resumeFlag.Name),
 		Overrides:     overrides,
 		NoTensorBoard: !c.Bool(tensorboardFlag.Name),
+		Shard:         shard,
+	}
+	if shard.Sharded() {
+		env.Dir = problems.ShardDir(env.Dir, shard.Index)
 	}
 	level := slog.LevelInfo
 	if c.Bool(quietFlag.Name) {

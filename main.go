@@ -41,6 +41,8 @@ func newApp() *cli.App {
 			listCommand(),
 			runCommand(),
 			allCommand(),
+			mergeCommand(),
+			unitsCommand(),
 			reportCommand(),
 			readmeCommand(),
 			plotCommand(),

@@ -98,7 +98,9 @@ func init() {
 		Title:    "Gradient norm, and what happens when the gradient is almost zero",
 		Question: "How does the gradient norm evolve during training, and what does the Hessian look like where the gradient vanishes?",
 		Defaults: defaults22,
+		Units:    unitsOf(defaults22, units22),
 		Run:      run22,
+		Finish:   finish22,
 		Answer:   answer22,
 	})
 }
@@ -110,6 +112,20 @@ const model22 = "mlp"
 var metrics22 = []string{"loss", "grad_norm", "minimal_ratio", "min_eigenvalue", "max_eigenvalue", "steps", "converged",
 	"params", "eig_tolerance", "hessian_asymmetry", "phase1_loss", "phase1_grad_norm"}
 
+// units22 lists 2-2's units: the gradient-norm training of each task (units 0 to
+// len(Tasks)-1, run gradnorm-<task>, seed seedFor(base, 1000+k)), then the
+// minimal-ratio trainings (run seed-<i+1>, seed seedFor(base, i)).
+func units22(s *settings22, base uint64) []Unit {
+	var us []Unit
+	for k, task := range s.Tasks {
+		us = append(us, Unit{Index: len(us), Name: records.RunGradNormPrefix + task, Seed: seedFor(base, 1000+k)})
+	}
+	for i := range s.Trainings {
+		us = append(us, Unit{Index: len(us), Name: fmt.Sprintf("seed-%d", i+1), Seed: seedFor(base, i)})
+	}
+	return us
+}
+
 func run22(ctx context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings22](env, rec, defaults22)
 	if err != nil {
@@ -118,28 +134,64 @@ func run22(ctx context.Context, env *Env, rec *Recorder) error {
 	if s.Trainings < 1 || s.Tol <= 0 || s.EigTol < 0 || s.Points < 2 {
 		return fmt.Errorf("problems: 2-2: need trainings >= 1, tol > 0, eig_tol >= 0 and points >= 2")
 	}
-	if !slices.Contains(s.Tasks, "mnist") {
+	units := units22(s, env.Seed)
+	for _, u := range units { // every shard lists every seed of the run
+		rec.Seed(u.Seed)
+	}
+	if slices.Contains(s.Tasks, "mnist") {
+		ds, err := env.loadData("")
+		if err != nil {
+			return err
+		}
+		rec.Dataset(ds, firstN(ds.Train, s.MNISTTrain).N, 0)
+	} else {
 		rec.DatasetInfo(s.Function, fmt.Sprintf("%d points on [%g, %g]", s.Points, s.Lo, s.Hi), s.Points, 0)
 	}
+	for k, task := range s.Tasks {
+		if env.Shard.Has(k) {
+			if err := gradNormTraining(ctx, env, rec, s, task, units[k].Seed); err != nil {
+				return err
+			}
+		}
+	}
+	return minimalRatios(ctx, env, rec, s, units[len(s.Tasks):])
+}
+
+// finish22 summarises 2-2 from the records of all its units.
+func finish22(_ context.Context, env *Env, rec *Recorder) error {
+	s, err := loadSettings[settings22](env, rec, defaults22)
+	if err != nil {
+		return err
+	}
+	units := units22(s, env.Seed)
+	tab, err := readTable(rec, env.Dir)
+	if err != nil {
+		return err
+	}
 	var gns []gradNorm22
-	for i, task := range s.Tasks {
-		g, err := gradNormTraining(ctx, env, rec, s, task, seedFor(env.Seed, 1000+i))
+	for k, task := range s.Tasks {
+		g, err := gradNormOf(tab, s, task, units[k].Seed, rec.man.Dataset.Train)
 		if err != nil {
 			return err
 		}
 		gns = append(gns, g)
 	}
-	rs, err := minimalRatios(ctx, env, rec, s)
-	if err != nil {
-		return err
+	done := minimalUnits(tab)
+	rs := make([]minimalResult, 0, s.Trainings)
+	for _, u := range units[len(s.Tasks):] {
+		r, ok := done[u.Name]
+		if !ok {
+			return fmt.Errorf("problems: 2-2: %s has no complete records", u.Name)
+		}
+		r.Seed = u.Seed
+		rs = append(rs, r)
 	}
 	return rec.SetSummary(summarize22(s, gns, rs))
 }
 
 // gradNormTraining trains one model on task from seed, recording the loss and the
-// gradient norm of every iteration (run gradnorm-<task>), and summarises them from
-// the rows just written, the numbers the figure shows.
-func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string, seed uint64) (gradNorm22, error) {
+// gradient norm of every iteration (run gradnorm-<task>).
+func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings22, task string, seed uint64) error {
 	var (
 		spec          tfgraph.Spec
 		train         *tfgraph.Data
@@ -149,45 +201,45 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 	if task == "mnist" {
 		ds, err := env.loadData("")
 		if err != nil {
-			return gradNorm22{}, err
+			return err
 		}
-		set := ds.Train
-		if s.MNISTTrain > 0 {
-			set = set.Subset(s.MNISTTrain)
-		}
-		rec.Dataset(ds, set.N, 0)
+		set := firstN(ds.Train, s.MNISTTrain)
 		spec = tfgraph.MLP("dnn", set.Dim(), s.MNISTHidden, set.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
 		train, epochs, batch, lr = tensorData(set), s.MNISTEpochs, s.MNISTBatch, s.MNISTLR
 	} else {
 		x, y, err := data.Function(task, s.FnPoints, s.Lo, s.Hi)
 		if err != nil {
-			return gradNorm22{}, fmt.Errorf("problems: 2-2: %w", err)
+			return fmt.Errorf("problems: 2-2: %w", err)
 		}
 		spec = tfgraph.MLP(model22, 1, s.FnHidden, 1, tfgraph.Tanh, tfgraph.MSE)
 		train, epochs, batch, lr = &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, s.FnEpochs, s.FnBatch, s.FnLR
 	}
-	rec.Seed(seed)
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
 		Seed: seed, Session: env.session(),
 		Optimizer: tfgraph.Optimizer{Kind: tfgraph.Adam, LearningRate: lr},
 	})
 	if err != nil {
-		return gradNorm22{}, err
+		return err
 	}
 	defer m.Close()
 	run := records.RunGradNormPrefix + task
-	if _, err := fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Seed: records.SeedOf(seed), Epochs: epochs, Batch: batch, StepRun: run}); err != nil {
-		return gradNorm22{}, err
+	_, err = fit(ctx, env, rec, m, fitOptions{Run: task, Model: spec.Name, Seed: records.SeedOf(seed), Epochs: epochs, Batch: batch, StepRun: run})
+	return err
+}
+
+// gradNormOf summarises the gradient-norm training of task from its rows in tab, the
+// numbers the figure shows; mnistTrain is the number of MNIST training examples.
+func gradNormOf(tab records.Table, s *settings22, task string, seed uint64, mnistTrain int) (gradNorm22, error) {
+	run, name, train := records.RunGradNormPrefix+task, model22, s.FnPoints
+	if task == "mnist" {
+		name, train = "dnn", mnistTrain
 	}
-	series, err := readSeries(rec, env.Dir, run, spec.Name, "train", "loss", "grad_norm")
-	if err != nil {
-		return gradNorm22{}, err
-	}
-	loss, gn := series[0], series[1]
+	rows := tab.Run(run).Model(name).Split(records.SplitTrain)
+	loss, gn := byStep(rows.Metric("loss")), byStep(rows.Metric("grad_norm"))
 	if len(loss) == 0 || len(gn) != len(loss) {
 		return gradNorm22{}, fmt.Errorf("problems: 2-2: %s has %d loss and %d gradient-norm rows", run, len(loss), len(gn))
 	}
 	lc, gc := analysis.SummarizeCurve(loss, len(loss)/10), analysis.SummarizeCurve(gn, len(gn)/10)
-	return gradNorm22{Task: task, Seed: seed, Train: train.N(), Iterations: gc.Len, FirstLoss: lc.First, LastLoss: lc.Tail,
+	return gradNorm22{Task: task, Seed: seed, Train: train, Iterations: gc.Len, FirstLoss: lc.First, LastLoss: lc.Tail,
 		FirstGradNorm: gc.First, PeakGradNorm: gc.Peak, PeakIteration: gc.PeakIndex + 1, LastGradNorm: gc.Tail}, nil
 }

@@ -55,19 +55,20 @@ func minimalData(s *settings22) (*tfgraph.Data, error) {
 	return &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, nil
 }
 
-// minimalRatios runs s.Trainings trainings to a point of almost zero gradient and
-// records the spectrum of the Hessian there, the minimal ratio against the tolerance
-// and the parameters of the end point. With env.Resume, trainings whose rows are all
-// present are not redone.
-func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) ([]minimalResult, error) {
+// minimalRatios runs the minimal-ratio trainings of units that belong to env's shard
+// (units[i] is training i) to a point of almost zero gradient and records the
+// spectrum of the Hessian there, the minimal ratio against the tolerance and the
+// parameters of the end point. With env.Resume, trainings whose rows are all present
+// are not redone.
+func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22, units []Unit) error {
 	train, err := minimalData(s)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	spec := tfgraph.MLP(model22, 1, s.Hidden, 1, tfgraph.Tanh, tfgraph.MSE)
 	n, err := spec.NumParams()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	env.log().Info("minimal ratio", "trainings", s.Trainings, "params", n)
 	rec.Note("Minimal ratio: %d networks 1-%s-1 (tanh, MSE, float64, %d parameters) on %d points of %s on [%g, %g] (no test set); phase 1: %d epochs of Adam at %g, batch %d; phase 2: L-BFGS on ||grad L||^2 over the whole training set until ||grad L|| < %g or %d iterations; the headline ratio counts eigenvalues above %g, and the ratio is also recorded at the absolute tolerances %v and at %v times the largest |eigenvalue|.",
@@ -76,7 +77,7 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 	done := map[string]minimalResult{}
 	if env.Resume {
 		if done, err = resumedMinimal(rec, env.Dir); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	// Workers train the end points concurrently, each with its own float64 model with
@@ -89,16 +90,21 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 		r   minimalResult
 		err error
 	}
-	out := make([]chan outcome, s.Trainings)
-	todo := make(chan int, s.Trainings)
-	for i := range out {
+	out := make([]chan outcome, len(units))
+	todo := make(chan int, len(units))
+	mine := 0
+	for i, u := range units {
 		out[i] = make(chan outcome, 1)
-		if _, ok := done[fmt.Sprintf("seed-%d", i+1)]; !ok {
+		if !env.Shard.Has(u.Index) {
+			continue
+		}
+		mine++
+		if _, ok := done[u.Name]; !ok {
 			todo <- i
 		}
 	}
 	close(todo)
-	for range max(1, min(s.Workers, s.Trainings)) {
+	for range max(1, min(s.Workers, mine)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -114,18 +120,18 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 					out[i] <- outcome{err: err}
 					continue
 				}
-				r, err := endPoint(ctx, rec, s, spec, train, an, i, seedFor(env.Seed, i), env.session())
+				r, err := endPoint(ctx, rec, s, spec, train, an, units[i].Name, units[i].Seed, env.session())
 				out[i] <- outcome{r, err}
 			}
 		}()
 	}
-	results := make([]minimalResult, 0, s.Trainings)
-	bar := env.progress(s.Trainings, "minimal ratio")
+	bar := env.progress(mine, "minimal ratio")
 	defer bar.Close()
-	for i := 0; i < s.Trainings; i++ {
-		seed := seedFor(env.Seed, i)
-		rec.Seed(seed)
-		run := fmt.Sprintf("seed-%d", i+1)
+	for i, u := range units {
+		if !env.Shard.Has(u.Index) {
+			continue
+		}
+		run := u.Name
 		r, ok := done[run]
 		if !ok {
 			o := <-out[i]
@@ -133,25 +139,24 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22) 
 				o.err = writeMinimal(rec, s, run, o.r)
 			}
 			if o.err != nil {
-				return nil, fmt.Errorf("problems: 2-2: %s: %w", run, o.err)
+				return fmt.Errorf("problems: 2-2: %s: %w", run, o.err)
 			}
 			r = o.r
 			env.log().Info("minimal ratio", "run", run, "loss", r.Loss, "grad_norm", r.GradNorm, "steps", r.Steps, "ratio", r.Ratio, "min_eig", r.MinEig)
 		}
-		r.Seed = seed
 		if r.Asymmetry > 1e-6 {
-			return nil, fmt.Errorf("problems: 2-2: %s: Hessian asymmetry %.3g exceeds 1e-6 of its largest entry", run, r.Asymmetry)
+			return fmt.Errorf("problems: 2-2: %s: Hessian asymmetry %.3g exceeds 1e-6 of its largest entry", run, r.Asymmetry)
 		}
-		results = append(results, r)
 		bar.Add(1)
 		bar.Describe(fmt.Sprintf("minimal ratio %.3f", r.Ratio))
 	}
-	return results, nil
+	return nil
 }
 
-// endPoint trains training i from seed to its end point on an (trainToCritical),
-// computes the Hessian's spectrum there and exports the end point's parameters.
-func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, i int, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
+// endPoint trains the training of run from seed to its end point on an
+// (trainToCritical), computes the Hessian's spectrum there and exports the end point's
+// parameters.
+func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, run string, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
 	r, err := trainToCritical(ctx, s, spec, train, an, seed, sess)
 	if err != nil {
 		return r, err
@@ -160,7 +165,7 @@ func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Sp
 		return r, err
 	}
 	return r, exportParams(rec, an, paramsExport{
-		Run: fmt.Sprintf("seed-%d", i+1), Model: model22, Seed: seed, DType: tfgraph.Float64,
+		Run: run, Model: model22, Seed: seed, DType: tfgraph.Float64,
 		Data:    functionData(s.Function, s.Points, s.Lo, s.Hi),
 		Metrics: map[string]float64{"train_loss": r.Loss, "grad_norm": r.GradNorm, "minimal_ratio": r.Ratio},
 	})
@@ -213,27 +218,33 @@ func writeMinimal(rec *Recorder, s *settings22, run string, r minimalResult) err
 // resumedMinimal returns the end points that an earlier attempt finished, with their
 // spectra read back from the records, by run; it drops the rows of unfinished ones.
 func resumedMinimal(rec *Recorder, dir string) (map[string]minimalResult, error) {
-	units, err := finishedUnits(rec, dir, model22, "seed-", metrics22)
-	if err != nil {
+	if _, err := finishedUnits(rec, dir, model22, "seed-", metrics22); err != nil {
 		return nil, err
 	}
 	tab, err := readTable(rec, dir)
 	if err != nil {
 		return nil, err
 	}
+	done := minimalUnits(tab)
+	err = rec.dropRows(func(row records.Row) bool {
+		_, ok := done[row.Run]
+		return row.Model == model22 && strings.HasPrefix(row.Run, "seed-") && !ok
+	})
+	return done, err
+}
+
+// minimalUnits returns the end points whose rows in tab are all there, spectrum
+// included, by run.
+func minimalUnits(tab records.Table) map[string]minimalResult {
 	done := map[string]minimalResult{}
-	for run, v := range units {
+	for run, v := range completeUnits(tab, model22, "seed-", metrics22) {
 		r := minimalFrom(v)
 		r.Eigenvalues = byStep(tab.Run(run).Model(model22).Split(records.SplitSpectrum).Metric(records.MetricEigenvalue))
 		if len(r.Eigenvalues) == r.Params {
 			done[run] = r
 		}
 	}
-	err = rec.dropRows(func(row records.Row) bool {
-		_, ok := done[row.Run]
-		return row.Model == model22 && strings.HasPrefix(row.Run, "seed-") && !ok
-	})
-	return done, err
+	return done
 }
 
 // trainToCritical trains one network from seed: phase 1 minimises the loss with Adam,

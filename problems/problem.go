@@ -60,6 +60,10 @@ type Env struct {
 	// Overrides maps a problem's setting name to a value given on the command line
 	// ("epochs=50"); each problem documents the settings it reads.
 	Overrides map[string]string
+	// Shard selects the units to run; the zero value runs them all and then the
+	// problem's Finish. A shard runs only its units, into Dir (by convention
+	// ShardDir of the problem's folder), and leaves Finish to Merge.
+	Shard Shard
 }
 
 // Problem is one experiment of the homework.
@@ -71,9 +75,18 @@ type Problem struct {
 	// Defaults returns a pointer to the problem's settings struct for a profile;
 	// fields tagged `set:"name"` can be overridden with --set name=value.
 	Defaults func(Profile) any
-	// Run performs the experiment, writing records through rec. It returns early
-	// with ctx.Err() when ctx is cancelled, keeping what it wrote.
+	// Units lists the problem's independent units for env's profile, base seed and
+	// settings, in index order (see Unit).
+	Units func(env *Env) ([]Unit, error)
+	// Run performs the units of env.Shard (all of them when the run is not sharded),
+	// writing records and per-unit files (checkpoints, params/, snapshots) through
+	// rec into env.Dir. It returns early with ctx.Err() when ctx is cancelled,
+	// keeping what it wrote.
 	Run func(ctx context.Context, env *Env, rec *Recorder) error
+	// Finish runs once every unit is there, at the end of an unsharded run or in
+	// Merge: from the records and per-unit files in env.Dir alone it writes the
+	// cross-unit rows (2-1's PCA) and the typed summary. nil means nothing to do.
+	Finish func(ctx context.Context, env *Env, rec *Recorder) error
 	// Answer writes the report's answer from the measured records and summary.
 	Answer func(rec RunResult) string
 }

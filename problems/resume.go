@@ -57,12 +57,20 @@ func finishedUnits(rec *Recorder, dir, model, prefix string, metrics []string) (
 	if err != nil {
 		return nil, err
 	}
-	unit := func(r records.Row) bool {
-		return r.Model == model && strings.HasPrefix(r.Run, prefix) && !r.HasStep()
-	}
+	vals := completeUnits(tab, model, prefix, metrics)
+	err = rec.dropRows(func(r records.Row) bool {
+		_, ok := vals[r.Run]
+		return unitRow(r, model, prefix) && !ok
+	})
+	return vals, err
+}
+
+// completeUnits returns, for every run of tab whose name starts with prefix and whose
+// step-less rows of model hold all of metrics, those rows' values by metric.
+func completeUnits(tab records.Table, model, prefix string, metrics []string) map[string]map[string]float64 {
 	vals := map[string]map[string]float64{}
 	for _, r := range tab {
-		if unit(r) {
+		if unitRow(r, model, prefix) {
 			if vals[r.Run] == nil {
 				vals[r.Run] = map[string]float64{}
 			}
@@ -74,9 +82,11 @@ func finishedUnits(rec *Recorder, dir, model, prefix string, metrics []string) (
 			delete(vals, run)
 		}
 	}
-	err = rec.dropRows(func(r records.Row) bool {
-		_, ok := vals[r.Run]
-		return unit(r) && !ok
-	})
-	return vals, err
+	return vals
+}
+
+// unitRow reports whether r is a step-less row of model in a run whose name starts
+// with prefix.
+func unitRow(r records.Row, model, prefix string) bool {
+	return r.Model == model && strings.HasPrefix(r.Run, prefix) && !r.HasStep()
 }

@@ -22,6 +22,7 @@ type RunResult struct {
 	Dir      string
 	Manifest *records.Manifest
 	Skipped  bool // Resume found the problem already finished
+	Shards   int  // the number of shards Merge merged
 }
 
 // DecodeSummary reads the run's typed summary into v, a pointer to the problem's
@@ -53,6 +54,17 @@ func (e *InterruptedError) Interrupted() bool { return true }
 // unfinished one continues from its checkpoints.
 func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResult, error) {
 	res := &RunResult{Problem: p, Dir: env.Dir}
+	if err := env.Shard.Check(); err != nil {
+		return res, err
+	}
+	var shard *records.Shard
+	if env.Shard.Sharded() {
+		units, err := Units(p, &env)
+		if err != nil {
+			return res, err
+		}
+		shard = &records.Shard{Index: env.Shard.Index, Count: env.Shard.Count, Units: len(units), Seed: env.Seed}
+	}
 	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
 		return res, fmt.Errorf("problems: %s: cannot create output folder: %w", p.Name, err)
 	}
@@ -84,6 +96,7 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 		HW1Version: version,
 		Start:      time.Now().UTC(),
 		TensorFlow: records.TensorFlow{Version: tfgraph.Version(), Library: tfgraph.LibraryPath()},
+		Shard:      shard,
 	}
 	res.Manifest = man
 	// The manifest goes first, atomically: a folder that has records always has a
@@ -110,6 +123,9 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 		}
 	}
 	runErr := p.Run(ctx, &env, rec)
+	if runErr == nil && !env.Shard.Sharded() && p.Finish != nil {
+		runErr = p.Finish(ctx, &env, rec)
+	}
 	if cerr := rec.w.Close(); runErr == nil && cerr != nil {
 		runErr = cerr
 	}

@@ -115,6 +115,17 @@ func settingNames(s any) []string {
 // loadSettings returns a problem's settings for env's profile, from its defaults
 // function, with env's overrides applied, and records them in the manifest.
 func loadSettings[T any](env *Env, rec *Recorder, defaults func(Profile) any) (*T, error) {
+	s, err := settingsFor[T](env, defaults)
+	if err != nil {
+		return nil, err
+	}
+	rec.Settings(s)
+	return s, nil
+}
+
+// settingsFor returns a problem's settings for env's profile, from its defaults
+// function, with env's overrides applied and checked.
+func settingsFor[T any](env *Env, defaults func(Profile) any) (*T, error) {
 	s, ok := defaults(env.profile()).(*T)
 	if !ok {
 		return nil, fmt.Errorf("problems: defaults return %T, not %T", defaults(env.profile()), s)
@@ -125,6 +136,5 @@ func loadSettings[T any](env *Env, rec *Recorder, defaults func(Profile) any) (*
 	if err := checkRanges(s); err != nil {
 		return nil, err
 	}
-	rec.Settings(s)
 	return s, nil
 }

@@ -19,6 +19,10 @@ type snapshot struct {
 	Params    []float32
 }
 
+// snapshotsDir is the folder of a problem's output folder that holds 2-1's parameter
+// snapshots, snapshots/<run>.bin: per-unit files that the PCA over all runs reads.
+const snapshotsDir = "snapshots"
+
 // snapshotsUpTo returns the snapshots taken at or before epoch done, in epoch order.
 func snapshotsUpTo(snaps []snapshot, done int) []snapshot {
 	var out []snapshot

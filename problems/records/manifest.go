@@ -54,6 +54,18 @@ type Manifest struct {
 	// Notes are free-form remarks for the report, one sentence each (a dataset that
 	// was replaced by a smaller one, a tolerance that was relaxed, ...).
 	Notes []string `json:"notes,omitempty"`
+	// Shard is set in the manifest of one shard of a sharded run (shards/<i>/), and
+	// nil everywhere else, merged folders included.
+	Shard *Shard `json:"shard,omitempty"`
+}
+
+// Shard says which part of a sharded run a folder holds: the units u of the run's
+// Units with u mod Count == Index, run from the base seed Seed.
+type Shard struct {
+	Index int    `json:"index"`
+	Count int    `json:"count"`
+	Units int    `json:"units"`
+	Seed  uint64 `json:"seed"`
 }
 
 // Dataset describes the data a run used; Train and Test count examples.
@@ -100,6 +112,8 @@ func (m *Manifest) Validate() error {
 		return fmt.Errorf("dataset: negative size (train %d, test %d)", m.Dataset.Train, m.Dataset.Test)
 	case !summaryIsObject(m.Summary):
 		return errors.New("summary: not a JSON object")
+	case m.Shard != nil && (m.Shard.Count < 1 || m.Shard.Index < 0 || m.Shard.Index >= m.Shard.Count || m.Shard.Units < 0):
+		return fmt.Errorf("shard: %d of %d (%d units) is not a shard", m.Shard.Index, m.Shard.Count, m.Shard.Units)
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ const (
 	FiguresDir     = "figures"       // PNG and SVG figures drawn from RecordsFile
 	CheckpointsDir = "checkpoints"   // TensorFlow checkpoints for --resume
 	TensorBoardDir = "tensorboard"   // TensorBoard event files mirroring RecordsFile
+	ShardsDir      = "shards"        // shards/<i>/: one shard of a sharded run, laid out like <out>/<problem>/
 )
 
 // The problems of the homework, by their numbering.
