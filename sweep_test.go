@@ -67,8 +67,9 @@ func rowOrder(a, b records.Row) int {
 }
 
 // checkMergedLikeUnsharded checks the folder hw1 merge wrote for 2-2 in merged against
-// the unsharded run in ref: the same records, row for row once both are sorted, a
-// manifest with status ok, and the same typed summary.
+// the unsharded run in ref: merged records in the canonical order, the same rows as the
+// unsharded run's once both are sorted, a manifest with status ok, and the same typed
+// summary.
 func checkMergedLikeUnsharded(t *testing.T, merged, ref string) {
 	t.Helper()
 	got, err := records.Read(filepath.Join(merged, "2-2", records.RecordsFile))
@@ -81,6 +82,9 @@ func checkMergedLikeUnsharded(t *testing.T, merged, ref string) {
 	}
 	if len(want) == 0 {
 		t.Fatal("the unsharded run wrote no records")
+	}
+	if !slices.IsSortedFunc(got, records.CompareRows) {
+		t.Error("merged records are not in the canonical order (records.Canonical)")
 	}
 	got, want = slices.Clone(got), slices.Clone(want)
 	slices.SortFunc(got, rowOrder)
