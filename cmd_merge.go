@@ -25,7 +25,7 @@ func mergeCommand() *cli.Command {
 			"profile, schema and hw1 version), then writes DIR/PROBLEM/records.csv (in canonical\n" +
 			"order), manifest.json with the summary, and the figures. A missing or mismatched\n" +
 			"shard is named, and nothing is written.",
-		Flags: []cli.Flag{outFlag, shardsFlag, quietFlag},
+		Flags: []cli.Flag{outFlag, shardsFlag, dataDirFlag, quietFlag},
 		Action: func(c *cli.Context) error {
 			names := c.Args().Slice()
 			if len(names) == 0 {
@@ -58,7 +58,7 @@ func mergeOne(ctx context.Context, c *cli.Context, p problems.Problem) error {
 	if c.Bool(quietFlag.Name) {
 		level = slog.LevelWarn
 	}
-	env := problems.Env{Dir: dir, Log: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})).With("problem", p.Name)}
+	env := problems.Env{Dir: dir, DataDir: c.String(dataDirFlag.Name), Log: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})).With("problem", p.Name)}
 	res, err := problems.Merge(ctx, p, env, c.Int(shardsFlag.Name), version)
 	if err != nil {
 		return err

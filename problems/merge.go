@@ -173,6 +173,11 @@ func checkShards(p Problem, dir string, count int) ([]*records.Manifest, []recor
 	if count == 0 {
 		count = first.Shard.Count
 	}
+	for i := range count { // the missing shards first: a task that never ran
+		if path := filepath.Join(ShardDir(dir, i), records.ManifestFile); !exists(path) {
+			return nil, nil, bad(i, "is missing (no %s)", path)
+		}
+	}
 	if extra := ShardDir(dir, count); exists(extra) {
 		return nil, nil, bad(count, "is there (%s) but the run has %d shards", extra, count)
 	}

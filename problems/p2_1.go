@@ -6,13 +6,9 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
-	"gonum.org/v1/gonum/mat"
-
-	"hw1/problems/analysis"
 	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
@@ -58,7 +54,9 @@ func init() {
 		Title:    "Visualize the optimization process",
 		Question: "Where do eight trainings of the same network from different seeds go in parameter space, seen through one PCA of all their snapshots?",
 		Defaults: defaults21,
+		Units:    unitsOf(defaults21, units21),
 		Run:      run21,
+		Finish:   finish21,
 		Answer:   answer21,
 	})
 }
@@ -73,27 +71,25 @@ type pcaView struct {
 	lo, hi int
 }
 
-func run21(ctx context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings21](env, rec, defaults21)
-	if err != nil {
-		return err
+// units21 lists 2-1's units: one training per run, run seed-<i+1> from seed
+// seedFor(base, i).
+func units21(s *settings21, base uint64) []Unit {
+	us := make([]Unit, s.Runs)
+	for i := range us {
+		us[i] = Unit{Index: i, Name: fmt.Sprintf("seed-%d", i+1), Seed: seedFor(base, i)}
 	}
+	return us
+}
+
+// setup21 checks 2-1's settings and returns its model and its two PCA views.
+func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
 	if s.Runs < 2 || s.Epochs < 1 || s.Every < 1 {
-		return fmt.Errorf("problems: 2-1: need runs >= 2, epochs >= 1 and every >= 1 (got %d, %d, %d)", s.Runs, s.Epochs, s.Every)
+		return tfgraph.Spec{}, nil, fmt.Errorf("problems: 2-1: need runs >= 2, epochs >= 1 and every >= 1 (got %d, %d, %d)", s.Runs, s.Epochs, s.Every)
 	}
-	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
-	if err != nil {
-		return err
-	}
-	ds, train, err := env.loadTrain(s.Train)
-	if err != nil {
-		return err
-	}
-	rec.Dataset(ds, train.N, ds.Test.N)
 	spec := tfgraph.MLP(model21, train.Dim(), s.Hidden, train.Classes, tfgraph.Activation(s.Activation), tfgraph.CrossEntropy)
 	params, _, err := spec.Check()
 	if err != nil {
-		return err
+		return spec, nil, err
 	}
 	views := []pcaView{{split: "pca-layer", lo: -1}, {split: "pca-model", lo: 0}}
 	for _, p := range params {
@@ -106,45 +102,43 @@ func run21(ctx context.Context, env *Env, rec *Recorder) error {
 		views[1].hi = p.Offset + p.Size
 	}
 	if views[0].lo < 0 {
-		return fmt.Errorf("problems: 2-1: layer %d of %s has no parameters", s.Layer, spec.Name)
+		return spec, nil, fmt.Errorf("problems: 2-1: layer %d of %s has no parameters", s.Layer, spec.Name)
+	}
+	return spec, views, nil
+}
+
+// run21 trains the runs of env's shard, each leaving its snapshots in snapshots/.
+func run21(ctx context.Context, env *Env, rec *Recorder) error {
+	s, err := loadSettings[settings21](env, rec, defaults21)
+	if err != nil {
+		return err
+	}
+	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
+	if err != nil {
+		return err
+	}
+	ds, train, err := env.loadTrain(s.Train)
+	if err != nil {
+		return err
+	}
+	rec.Dataset(ds, train.N, ds.Test.N)
+	spec, views, err := setup21(s, train)
+	if err != nil {
+		return err
 	}
 	env.log().Info("model", "name", spec.Name, "params", views[1].hi, "layer", s.Layer, "layer_params", views[0].hi-views[0].lo)
 	rec.Note("Model %d-%s-%d (%s, %s), %d parameters; layer %d has %d. Snapshots every %d epochs plus the initial parameters.",
 		train.Dim(), joinInts(s.Hidden, "-"), train.Classes, s.Activation, s.Optimizer, views[1].hi, s.Layer, views[0].hi-views[0].lo, s.Every)
-
-	runs := make([][]snapshot, s.Runs)
-	names := make([]string, s.Runs)
-	seeds := make([]uint64, s.Runs)
-	for i := range runs {
-		seed := seedFor(env.Seed, i)
-		rec.Seed(seed)
-		names[i], seeds[i] = fmt.Sprintf("seed-%d", i+1), seed
-		if runs[i], err = train21(ctx, env, rec, s, spec, train, ds.Test, names[i], seed, opt); err != nil {
+	for _, u := range units21(s, env.Seed) {
+		rec.Seed(u.Seed)
+		if !env.Shard.Has(u.Index) {
+			continue
+		}
+		if _, err := train21(ctx, env, rec, s, spec, train, ds.Test, u.Name, u.Seed, opt); err != nil {
 			return err
 		}
 	}
-	if env.Resume {
-		// A run killed while writing the projections redoes them all.
-		if err := rec.dropRows(func(r records.Row) bool {
-			return r.Model == model21 && (r.Split == views[0].split || r.Split == views[1].split)
-		}); err != nil {
-			return err
-		}
-	}
-	sum := summarize21(names, seeds, runs)
-	sum.TrainExamples, sum.TestExamples, sum.Params = train.N, ds.Test.N, views[1].hi
-	for _, v := range views {
-		e1, e2, err := project21(rec, s, v, names, seeds, runs)
-		if err != nil {
-			return err
-		}
-		sum.PCA = append(sum.PCA, pca21{View: v.split, Dims: v.hi - v.lo, Explained1: e1, Explained2: e2})
-		env.log().Info("pca", "split", v.split, "dims", v.hi-v.lo, "explained1", e1, "explained2", e2)
-	}
-	if err := rec.SetSummary(sum); err != nil {
-		return err
-	}
-	return rec.Flush()
+	return nil
 }
 
 // stepOf21 is the snapshot index of the snapshot taken after epoch: snapshot 0 is the
@@ -165,7 +159,7 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 		return nil, err
 	}
 	defer m.Close()
-	path := filepath.Join(env.Dir, "snapshots", safeName(run)+".bin")
+	path := snapshotPath(env.Dir, run)
 	prefix := rec.CheckpointPrefix(run, fmt.Sprintf("%s-seed-%d", spec.Name, seed)) // as fit names it for a seeded training
 	stepOf := stepOf21(s.Every)
 
@@ -239,60 +233,6 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 	}
 	sort.Slice(snaps, func(i, j int) bool { return snaps[i].Epoch < snaps[j].Epoch })
 	return snaps, nil
-}
-
-// project21 fits one PCA on the parameters in [v.lo, v.hi) of every snapshot of every
-// run, writes each snapshot's projection on the first two components and the share of
-// variance they explain, and returns those shares.
-func project21(rec *Recorder, s *settings21, v pcaView, names []string, seeds []uint64, runs [][]snapshot) (e1, e2 float64, err error) {
-	rows := 0
-	for _, r := range runs {
-		rows += len(r)
-	}
-	d := v.hi - v.lo
-	x := mat.NewDense(rows, d, nil)
-	k := 0
-	for _, r := range runs {
-		for _, sn := range r {
-			row := x.RawRowView(k)
-			for j, p := range sn.Params[v.lo:v.hi] {
-				row[j] = float64(p)
-			}
-			k++
-		}
-	}
-	pca, err := analysis.FitPCA(x)
-	if err != nil {
-		return 0, 0, fmt.Errorf("problems: 2-1: PCA of %s: %w", v.split, err)
-	}
-	ex := pca.Explained()
-	e1, e2 = ex[0], ex[1]
-	proj, err := pca.Project(x, 2)
-	if err != nil {
-		return 0, 0, fmt.Errorf("problems: 2-1: %w", err)
-	}
-	stepOf := stepOf21(s.Every)
-	k = 0
-	for ri, r := range runs {
-		for _, sn := range r {
-			p1, p2 := proj.At(k, 0), proj.At(k, 1)
-			k++
-			step, ep := stepOf(sn.Epoch), float64(sn.Epoch)
-			if err := rec.AddSeeded(names[ri], model21, v.split, seeds[ri], step, ep, "pc1", p1); err != nil {
-				return 0, 0, err
-			}
-			if err := rec.AddSeeded(names[ri], model21, v.split, seeds[ri], step, ep, "pc2", p2); err != nil {
-				return 0, 0, err
-			}
-		}
-	}
-	if err := rec.Add("all", model21, v.split, NoStep, NoEpoch, "explained1", e1); err != nil {
-		return 0, 0, err
-	}
-	if err := rec.Add("all", model21, v.split, NoStep, NoEpoch, "explained2", e2); err != nil {
-		return 0, 0, err
-	}
-	return e1, e2, rec.Flush()
 }
 
 // summary21 is the typed summary of 2-1.

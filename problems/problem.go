@@ -172,6 +172,21 @@ func (env *Env) loadTrain(n int) (*data.Dataset, *data.Set, error) {
 	return ds, firstN(ds.Train, n), nil
 }
 
+// finishData loads the data a finish step needs: the dataset chosen on the command
+// line, or else the one the run recorded in its manifest (so that "hw1 merge" finds
+// the shards' dataset), and the first n of its training examples (all when n <= 0).
+func (env *Env) finishData(rec *Recorder, n int) (*data.Dataset, *data.Set, error) {
+	name := env.Dataset
+	if name == "" {
+		name = rec.man.Dataset.Name
+	}
+	d, err := data.Load(name, env.DataDir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("problems: %w", err)
+	}
+	return d, firstN(d.Train, n), nil
+}
+
 // firstN returns the first n examples of s, or s itself when n <= 0.
 func firstN(s *data.Set, n int) *data.Set {
 	if n <= 0 {
