@@ -103,7 +103,9 @@ func init() {
 		Title:    "Flatness v.s. generalization",
 		Question: "Trained to the same training accuracy, do models trained with large batches sit in sharper minima, are they more sensitive to their input, and do they generalize worse?",
 		Defaults: defaults33,
+		Units:    units33,
 		Run:      run33,
+		Finish:   finish33,
 		Answer:   answer33,
 	})
 }
@@ -148,8 +150,9 @@ type sharp33 struct {
 	value float64
 }
 
-// run33 trains every batch size with every seed to the common criterion, measures
-// sensitivity and sharpness, and interpolates between two pairs of models.
+// run33 trains the models of env's shard to the common criterion: the models of the
+// batch-size sweep, each followed by its sensitivity, sharpness and Hessian spectrum,
+// and the models of the interpolations that the sweep does not train (see plan33).
 func run33(ctx context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings33](env, rec, defaults33)
 	if err != nil {
@@ -186,54 +189,23 @@ func run33(ctx context.Context, env *Env, rec *Recorder) error {
 	rec.Note("Every model trains until its accuracy on its whole training set (%d examples) is at least %g%%%s, checked after every epoch, within %d steps; a model that misses it is marked and left out of the comparison. Learning rate: %s. Seeds %d per batch size (initial weights and batch order); the interpolations use the first.",
 		train.N, 100*s.TargetAccuracy, targetLossText(s.TargetLoss), s.StepBudget, x.lrText(), s.Seeds)
 
-	// Part 2: the batch-size sweep, with sensitivity and sharpness of every model.
-	var batches []int
-	for _, b := range s.Batches {
-		if b = min(b, train.N); !slices.Contains(batches, b) {
-			batches = append(batches, b)
+	pl := plan33(s, train.N)
+	for u, c := range pl.configs() {
+		rec.Seed(seedFor(env.Seed, c.seed)) // every shard lists every seed of the run
+		if !env.Shard.Has(u) {
+			continue
 		}
-	}
-	slices.Sort(batches)
-	var sweep []*trained33
-	for bi, b := range batches {
-		for k := 0; k < s.Seeds; k++ {
-			t, err := x.train(ctx, config33{b, x.lr(b), k})
-			if err != nil {
+		t, err := x.train(ctx, c)
+		if err != nil {
+			return err
+		}
+		if u < len(pl.sweep) {
+			if err := x.measure(t, slices.Index(pl.batches, c.batch)); err != nil {
 				return err
 			}
-			if err := x.measure(t, bi); err != nil {
-				return err
-			}
-			sweep = append(sweep, t)
 		}
 	}
-
-	// Part 1: the interpolations, between models of the first seed.
-	pairs := []struct {
-		run  string
-		a, b config33
-	}{
-		{run33InterpBatch, config33{min(s.PairBatches[0], train.N), x.lr(min(s.PairBatches[0], train.N)), 0}, config33{min(s.PairBatches[1], train.N), x.lr(min(s.PairBatches[1], train.N)), 0}},
-		{run33InterpLR, config33{min(s.PairLRBatch, train.N), s.PairLRs[0], 0}, config33{min(s.PairLRBatch, train.N), s.PairLRs[1], 0}},
-	}
-	eval := x.meas
-	var interps []interp33
-	for _, p := range pairs {
-		t1, err := x.train(ctx, p.a)
-		if err != nil {
-			return err
-		}
-		t2, err := x.train(ctx, p.b)
-		if err != nil {
-			return err
-		}
-		in, err := interpolate33(ctx, env, rec, eval, p.run, t1, t2, s)
-		if err != nil {
-			return err
-		}
-		interps = append(interps, in)
-	}
-	return summarize33(rec, s, x, batches, sweep, interps)
+	return nil
 }
 
 // exp33 holds what every training of a 3-3 run shares.
@@ -253,11 +225,14 @@ type exp33 struct {
 }
 
 // lr returns the learning rate of batch size b.
-func (x *exp33) lr(b int) float64 {
-	if x.s.LinearScaling {
-		return x.s.LearningRate * float64(b) / float64(x.s.ScalingBase)
+func (x *exp33) lr(b int) float64 { return lr33(x.s, b) }
+
+// lr33 returns the learning rate of batch size b.
+func lr33(s *settings33, b int) float64 {
+	if s.LinearScaling {
+		return s.LearningRate * float64(b) / float64(s.ScalingBase)
 	}
-	return x.s.LearningRate
+	return s.LearningRate
 }
 
 // lrText states the learning rate of every batch size.
@@ -281,12 +256,8 @@ func (x *exp33) train(ctx context.Context, c config33) (*trained33, error) {
 	if t, ok := x.done[c]; ok {
 		return t, nil
 	}
-	name := fmt.Sprintf("batch-%d", c.batch)
-	if c.lr != x.lr(c.batch) {
-		name += "-lr-" + strconv.FormatFloat(c.lr, 'g', -1, 64)
-	}
+	name := name33(x.s, c)
 	t := &trained33{name: name, cfg: c, seed: seedFor(x.env.Seed, c.seed)}
-	x.rec.Seed(t.seed)
 	m, err := tfgraph.New(x.spec, x.trainData, x.testData, tfgraph.Config{
 		Seed: t.seed, Session: x.env.session(),
 		Optimizer: tfgraph.Optimizer{Kind: x.opt, LearningRate: c.lr},
@@ -331,6 +302,16 @@ func (x *exp33) train(ctx context.Context, c config33) (*trained33, error) {
 	x.env.log().Info("3-3", "model", name, "seed", c.seed+1, "steps", t.steps, "reached", t.reached, "train_accuracy", t.trainAcc, "test_accuracy", t.testAcc)
 	x.done[c] = t
 	return t, nil
+}
+
+// name33 is the model name of configuration c: batch-<b>, or batch-<b>-lr-<lr> when
+// its learning rate is not the batch size's own.
+func name33(s *settings33, c config33) string {
+	name := fmt.Sprintf("batch-%d", c.batch)
+	if c.lr != lr33(s, c.batch) {
+		name += "-lr-" + strconv.FormatFloat(c.lr, 'g', -1, 64)
+	}
+	return name
 }
 
 // b2f is 1 for true and 0 for false.

@@ -183,6 +183,30 @@ func (m *Model) ExportNPY(dir string) error {
 	return nil
 }
 
+// ImportNPY reads the .npy files that ExportNPY wrote to dir and returns them as one
+// flat vector in GetParams' order, checking every tensor's size; it does not set them.
+func (m *Model) ImportNPY(dir string) ([]float64, error) {
+	flat := make([]float64, m.NumParams())
+	for _, p := range m.params {
+		name := filepath.Join(dir, strings.ReplaceAll(p.Name, "/", "-")+".npy")
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("tfgraph: %w", err)
+		}
+		var vals []float64
+		err = npyio.Read(f, &vals)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("tfgraph: reading %s: %w", name, err)
+		}
+		if len(vals) != p.Size {
+			return nil, fmt.Errorf("tfgraph: %s holds %d values, want %d", name, len(vals), p.Size)
+		}
+		copy(flat[p.Offset:p.Offset+p.Size], vals)
+	}
+	return flat, nil
+}
+
 // firstLine returns the first non-empty line of a TensorFlow error message; the
 // following lines name graph nodes.
 func firstLine(s string) string {
