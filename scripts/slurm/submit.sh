@@ -18,6 +18,8 @@
 #   HW1_SBATCH_ARGS     further sbatch options for both jobs, e.g. "--partition=cpu
 #                       --account=proj --time=02:00:00"; sbatch's own SBATCH_PARTITION,
 #                       SBATCH_ACCOUNT, SBATCH_TIMELIMIT ... work too
+#   HW1_DATA_DIR        hw1's own: the folder of the datasets (hw1 data fetch), read
+#                       by the tasks and by the merge (2-1's merge reloads its data)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
