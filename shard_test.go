@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,11 +118,20 @@ func TestShardsAsKubernetesIndexedJob(t *testing.T) {
 	}
 	sharded := filepath.Join(out, "sharded")
 	for i := range 3 {
-		env := shardEnv("JOB_COMPLETION_INDEX="+string(rune('0'+i)), "HW1_SHARDS=3")
-		msg, code := hw1Env(t, env, append(args, "--out", sharded, "--shard", "auto")...)
-		if code != 0 || !strings.Contains(msg, "shard "+string(rune('0'+i))+"/3 done") {
+		// The count comes from HW1_SHARDS, as a Job's environment would set it, or
+		// from --shards.
+		env, count := shardEnv("JOB_COMPLETION_INDEX="+strconv.Itoa(i), "HW1_SHARDS=3"), []string{}
+		if i == 2 {
+			env, count = shardEnv("JOB_COMPLETION_INDEX="+strconv.Itoa(i)), []string{"--shards", "3"}
+		}
+		msg, code := hw1Env(t, env, append(append(args, "--out", sharded, "--shard", "auto"), count...)...)
+		if code != 0 || !strings.Contains(msg, fmt.Sprintf("shard %d/3 done", i)) {
 			t.Fatalf("shard %d: exit %d\n%s", i, code, msg)
 		}
+	}
+	// A shard resumes like a run: a finished one is not run again.
+	if msg, code := hw1Env(t, shardEnv("JOB_COMPLETION_INDEX=1", "HW1_SHARDS=3"), append(args, "--out", sharded, "--shard", "auto", "--resume")...); code != 0 || !strings.Contains(msg, "already done") {
+		t.Fatalf("resumed shard 1: exit %d\n%s", code, msg)
 	}
 	if msg, code := hw1Env(t, shardEnv(), "merge", "2-2", "--out", sharded, "--quiet"); code != 0 || !strings.Contains(msg, "merged 3 shards") {
 		t.Fatalf("merge: exit %d\n%s", code, msg)

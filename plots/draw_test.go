@@ -235,30 +235,33 @@ func TestDraw(t *testing.T) {
 	}
 }
 
+// TestDrawCaptions checks that captions carry the numbers of the synthetic records:
+// the explained variance of 2-1's PCA, and 2-2's counts and tolerance.
 func TestDrawCaptions(t *testing.T) {
-	dir := t.TempDir()
-	writeSynthetic(t, "2-1", dir)
-	drawn, err := DrawFigures("2-1", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(drawn) < 1 {
-		t.Fatalf("2-1: %d figures drawn, want at least 1", len(drawn))
-	}
-	if c := drawn[0].Caption; !strings.Contains(c, "41.2%") || !strings.Contains(c, "17.5%") {
-		t.Errorf("caption %q lacks the explained variance", c)
-	}
-	dir = t.TempDir()
-	writeSynthetic(t, "2-2", dir)
-	drawn, err = DrawFigures("2-2", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(drawn) < 3 {
-		t.Fatalf("2-2: %d figures drawn, want at least 3", len(drawn))
-	}
-	if c := drawn[2].Caption; !strings.Contains(c, "for 100 runs; 80 reached") || !strings.Contains(c, "above 1e-06") {
-		t.Errorf("caption %q lacks the counts or the tolerance", c)
+	for _, c := range []struct {
+		problem string
+		figure  int      // the index of the figure among those drawn
+		want    []string // what its caption must contain
+	}{
+		{"2-1", 0, []string{"41.2%", "17.5%"}},
+		{"2-2", 2, []string{"for 100 runs; 80 reached", "above 1e-06"}},
+	} {
+		t.Run(c.problem, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSynthetic(t, c.problem, dir)
+			drawn, err := DrawFigures(c.problem, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(drawn) <= c.figure {
+				t.Fatalf("%d figures drawn, want at least %d", len(drawn), c.figure+1)
+			}
+			for _, w := range c.want {
+				if cap := drawn[c.figure].Caption; !strings.Contains(cap, w) {
+					t.Errorf("caption %q lacks %q", cap, w)
+				}
+			}
+		})
 	}
 }
 

@@ -69,15 +69,24 @@ func plan32(t records.Table) ([]job, error) {
 	}}, nil
 }
 
+// sweepRows returns the coord rows of a sweep, every row of the runs that have them,
+// and the labels of their series; a table without coord rows is missing records.
+func sweepRows(t records.Table, coord string) (coords, rows records.Table, label func(records.Pair) string, err error) {
+	coords = t.Metric(coord)
+	if len(coords) == 0 {
+		return nil, nil, nil, missing("no %q rows", coord)
+	}
+	rows = t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
+	return coords, rows, pairLabel(bySplit(coords.Runs(), nil)), nil
+}
+
 // sweepBandChart draws loss and accuracy, train and test, against a coordinate metric
 // with log x: the median over seeds with the min–max band.
 func sweepBandChart(t records.Table, coord, xlabel, title string) (*Figure, error) {
-	coords := t.Metric(coord)
-	if len(coords) == 0 {
-		return nil, missing("no %q rows", coord)
+	_, rows, label, err := sweepRows(t, coord)
+	if err != nil {
+		return nil, err
 	}
-	rows := t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
-	label := pairLabel(bySplit(coords.Runs(), nil))
 	var panels []Panel
 	for _, c := range []struct {
 		metric, y string
@@ -98,12 +107,10 @@ func sweepBandChart(t records.Table, coord, xlabel, title string) (*Figure, erro
 // sweepChart draws loss and accuracy, train and test, against a coordinate metric,
 // with log x; with extra it adds the sensitivity and sharpness panels of 3-3.
 func sweepChart(t records.Table, coord, xlabel, title string, extra bool) (*Figure, error) {
-	coords := t.Metric(coord)
-	if len(coords) == 0 {
-		return nil, missing("no %q rows", coord)
+	coords, rows, label, err := sweepRows(t, coord)
+	if err != nil {
+		return nil, err
 	}
-	rows := t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
-	label := pairLabel(bySplit(coords.Runs(), nil))
 	var ticks []float64
 	if extra {
 		ticks = distinctValues(coords)

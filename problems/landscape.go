@@ -11,16 +11,7 @@ import (
 // modelHVP returns the exact Hessian-vector products of m's full training loss at its
 // current parameters as the analysis package takes them; m needs
 // tfgraph.Config.SecondOrder.
-func modelHVP(m *tfgraph.Model) analysis.HVP {
-	return func(v, out []float64) error {
-		hv, err := m.HVP(v)
-		if err != nil {
-			return err
-		}
-		copy(out, hv)
-		return nil
-	}
-}
+func modelHVP(m *tfgraph.Model) analysis.HVP { return m.HVPTo }
 
 // layerBlocks returns, for each layer with parameters in flat-vector order, its index
 // and its block of the flat vector, for the per-layer spectra (analysis.Restrict).

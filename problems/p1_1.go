@@ -66,7 +66,9 @@ func init() {
 		Title:    "Simulate a function",
 		Question: "With the same number of parameters, does a deep network fit a 1-D function better than a shallow one?",
 		Defaults: defaults11,
+		Units:    unitsOf(defaults11, units11),
 		Run:      run11,
+		Finish:   finish11,
 		Answer:   answer11,
 	})
 }
@@ -123,6 +125,40 @@ type fit11 struct {
 	final     []float64 // final training MSE per seed
 }
 
+// units11 lists 1-1's units: every function, every depth, every seed, in that
+// order (unit (fi*depths+mi)*seeds+k); seed k of function fi is seedList(base, fi,
+// seeds)[k], shared by the depths so that they see the same batches.
+func units11(s *settings11, base uint64) []Unit {
+	var us []Unit
+	for fi, fn := range s.Functions {
+		for _, d := range s.Depths {
+			for k, seed := range seedList(base, fi, s.Seeds) {
+				us = append(us, Unit{Index: len(us), Name: fmt.Sprintf("%s depth-%d seed-%d", fn, d, k+1), Seed: seed})
+			}
+		}
+	}
+	return us
+}
+
+// setup11 returns 1-1's models and the rows of its summary that the settings fix.
+func setup11(s *settings11) ([]tfgraph.Spec, summary11, error) {
+	sum := summary11{Seeds: s.Seeds, Epochs: s.Epochs, Batch: s.Batch, Points: s.Points, Grid: s.Grid, PlateauFraction: s.Plateau}
+	specs, err := models11(s)
+	if err != nil {
+		return nil, sum, err
+	}
+	for i, sp := range specs {
+		n, err := sp.NumParams()
+		if err != nil {
+			return nil, sum, err
+		}
+		sum.Models = append(sum.Models, model11{Model: sp.Name, Depth: s.Depths[i], Width: widthFor(s.Depths[i], s.Params), Params: n})
+	}
+	return specs, sum, nil
+}
+
+// run11 fits the models of env's shard. The rows that the seeds share (the ground
+// truth on the grid, a model's parameter count and grid) go with the first seed's unit.
 func run11(ctx context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings11](env, rec, defaults11)
 	if err != nil {
@@ -132,21 +168,15 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	specs, err := models11(s)
+	specs, sum, err := setup11(s)
 	if err != nil {
 		return err
 	}
-	sum := summary11{Seeds: s.Seeds, Epochs: s.Epochs, Batch: s.Batch, Points: s.Points, Grid: s.Grid, PlateauFraction: s.Plateau}
-	for i, sp := range specs {
-		n, err := sp.NumParams()
-		if err != nil {
-			return err
-		}
-		sum.Models = append(sum.Models, model11{Model: sp.Name, Depth: s.Depths[i], Width: widthFor(s.Depths[i], s.Params), Params: n})
-		env.log().Info("model", "name", sp.Name, "params", n)
+	for _, m := range sum.Models {
+		env.log().Info("model", "name", m.Model, "params", m.Params)
 	}
 	rec.DatasetInfo(strings.Join(s.Functions, ","), fmt.Sprintf("%d points on [%g, %g]; predictions on a grid of %d", s.Points, s.Lo, s.Hi, s.Grid), s.Points, 0)
-	var fits []fit11
+	u := 0
 	for fi, fn := range s.Functions {
 		x, y, err := data.Function(fn, s.Points, s.Lo, s.Hi)
 		if err != nil {
@@ -157,42 +187,99 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 			return fmt.Errorf("problems: 1-1: %w", err)
 		}
 		train := &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}
-		if env.Resume {
-			if err := rec.dropFrom(fn, records.ModelTruth, -1); err != nil {
-				return err
-			}
-		}
-		for i := range gx {
-			if err := addXY(rec, fn, records.ModelTruth, i, float64(gx[i]), float64(gy[i])); err != nil {
-				return err
-			}
-		}
 		seeds := seedList(env.Seed, fi, s.Seeds)
 		for mi, spec := range specs {
-			// The rows shared by the seeds: the parameter count and the grid's x.
-			if env.Resume {
-				if err := rec.dropSeedFrom(fn, spec.Name, records.NoSeed, -1); err != nil {
-					return err
-				}
-			}
-			if err := rec.Add(fn, spec.Name, "train", NoStep, NoEpoch, "params", float64(sum.Models[mi].Params)); err != nil {
-				return err
-			}
-			for i := range gx {
-				if err := rec.Add(fn, spec.Name, "grid", i, NoEpoch, "x", float64(gx[i])); err != nil {
-					return err
-				}
-			}
-			f := fit11{fn: fn, model: spec.Name}
-			for _, seed := range seeds {
+			for k, seed := range seeds {
 				if mi == 0 {
 					rec.Seed(seed)
 				}
-				final, err := train11(ctx, env, rec, s, spec, train, gx, fn, seed, opt)
-				if err != nil {
+				if !env.Shard.Has(u) {
+					u++
+					continue
+				}
+				u++
+				if mi == 0 && k == 0 {
+					if err := truthRows11(env, rec, fn, gx, gy); err != nil {
+						return err
+					}
+				}
+				if k == 0 {
+					if err := modelRows11(env, rec, fn, spec.Name, sum.Models[mi].Params, gx); err != nil {
+						return err
+					}
+				}
+				if _, err := train11(ctx, env, rec, s, spec, train, gx, fn, seed, opt); err != nil {
 					return err
 				}
-				f.final = append(f.final, final)
+			}
+		}
+	}
+	return nil
+}
+
+// truthRows11 writes the ground truth of fn on the grid.
+func truthRows11(env *Env, rec *Recorder, fn string, gx, gy []float32) error {
+	if env.Resume {
+		if err := rec.dropFrom(fn, records.ModelTruth, -1); err != nil {
+			return err
+		}
+	}
+	for i := range gx {
+		if err := addXY(rec, fn, records.ModelTruth, i, float64(gx[i]), float64(gy[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// modelRows11 writes the rows of a model that its seeds share: the parameter count
+// and the grid's x.
+func modelRows11(env *Env, rec *Recorder, fn, model string, params int, gx []float32) error {
+	if env.Resume {
+		if err := rec.dropSeedFrom(fn, model, records.NoSeed, -1); err != nil {
+			return err
+		}
+	}
+	if err := rec.Add(fn, model, "train", NoStep, NoEpoch, "params", float64(params)); err != nil {
+		return err
+	}
+	for i := range gx {
+		if err := rec.Add(fn, model, "grid", i, NoEpoch, "x", float64(gx[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish11 summarises 1-1 from the final_loss rows of every fit.
+func finish11(_ context.Context, env *Env, rec *Recorder) error {
+	s, err := loadSettings[settings11](env, rec, defaults11)
+	if err != nil {
+		return err
+	}
+	specs, sum, err := setup11(s)
+	if err != nil {
+		return err
+	}
+	tab, err := readTable(rec, env.Dir)
+	if err != nil {
+		return err
+	}
+	tab = tab.Split("train").Metric("final_loss")
+	var fits []fit11
+	for fi, fn := range s.Functions {
+		_, y, err := data.Function(fn, s.Points, s.Lo, s.Hi)
+		if err != nil {
+			return fmt.Errorf("problems: 1-1: %w", err)
+		}
+		for _, spec := range specs {
+			f := fit11{fn: fn, model: spec.Name}
+			for k, seed := range seedList(env.Seed, fi, s.Seeds) {
+				rows := tab.Run(fn).Model(spec.Name).Seed(records.SeedOf(seed))
+				if len(rows) == 0 {
+					return fmt.Errorf("problems: 1-1: %s %s seed-%d has no final_loss row", fn, spec.Name, k+1)
+				}
+				f.final = append(f.final, rows[len(rows)-1].Value)
 			}
 			fits = append(fits, f)
 		}

@@ -44,7 +44,9 @@ func init() {
 		Title:    "Train on actual tasks",
 		Question: "On real images, how do CNNs of different depth (and a DNN) with similar parameter counts learn?",
 		Defaults: defaults12,
+		Units:    unitsOf(defaults12, units12),
 		Run:      run12,
+		Finish:   finish12,
 		Answer:   answer12,
 	})
 }
@@ -79,44 +81,115 @@ func models12(in []int, classes int) []tfgraph.Spec {
 	}
 }
 
+// models12Count is the number of models of 1-2 (see models12).
+var models12Count = len(models12([]int{1, 1, 1}, 1))
+
+// units12 lists 1-2's units: every task, every model of models12, every seed (unit
+// (ti*models+mi)*seeds+k, seed seedList(base, ti, seeds)[k], shared by the models).
+// The units of a task whose files are missing are skipped with a note.
+func units12(s *settings12, base uint64) []Unit {
+	var us []Unit
+	for ti, task := range s.Tasks {
+		for mi := range models12Count {
+			for k, seed := range seedList(base, ti, s.Seeds) {
+				us = append(us, Unit{Index: len(us), Name: fmt.Sprintf("%s model-%d seed-%d", task, mi+1, k+1), Seed: seed})
+			}
+		}
+	}
+	return us
+}
+
+// task12 loads the data of a task; skip reports a named task whose files are missing.
+func (env *Env) task12(task string) (ds *data.Dataset, skip bool, err error) {
+	name := task
+	if task == "default" {
+		name = ""
+	}
+	ds, err = env.loadData(name)
+	if errors.Is(err, data.ErrNotFound) && task != "default" {
+		return nil, true, err
+	}
+	return ds, false, err
+}
+
+// run12 trains the models of env's shard on every task present.
 func run12(ctx context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings12](env, rec, defaults12)
 	if err != nil {
 		return err
 	}
-	sum := summary12{Seeds: s.Seeds, Epochs: s.Epochs, Batch: s.Batch}
+	loaded := 0
+	u := 0
 	for ti, task := range s.Tasks {
-		name := task
-		if task == "default" {
-			name = ""
-		}
-		ds, err := env.loadData(name)
-		if errors.Is(err, data.ErrNotFound) && task != "default" {
+		ds, skip, err := env.task12(task)
+		if skip {
 			rec.Note("Task %s was skipped: its files are not present (hw1 data fetch %s).", task, task)
 			env.log().Warn("task skipped", "task", task, "reason", err)
+			u += models12Count * s.Seeds
 			continue
 		}
 		if err != nil {
 			return err
 		}
 		train := firstN(ds.Train, s.Train)
-		if len(sum.Tasks) == 0 {
+		if loaded == 0 {
 			rec.Dataset(ds, train.N, ds.Test.N)
 		}
-		sum.Tasks = append(sum.Tasks, task12{Task: ds.Name, Train: train.N, Test: ds.Test.N})
+		loaded++
 		seeds := seedList(env.Seed, ti, s.Seeds)
 		for _, seed := range seeds {
 			rec.Seed(seed)
 		}
 		for _, spec := range models12(train.Shape, train.Classes) {
-			r := result12{task: ds.Name, model: spec.Name}
 			for k, seed := range seeds {
-				last, n, err := train12(ctx, env, rec, s, ds.Name, spec, train, ds.Test, seed, k == 0)
-				if err != nil {
-					return err
+				if env.Shard.Has(u) {
+					if _, _, err := train12(ctx, env, rec, s, ds.Name, spec, train, ds.Test, seed, k == 0); err != nil {
+						return err
+					}
 				}
-				r.params = n
-				r.last = append(r.last, last)
+				u++
+			}
+		}
+	}
+	if loaded == 0 {
+		return fmt.Errorf("problems: 1-2: none of the tasks %v could be loaded", s.Tasks)
+	}
+	return nil
+}
+
+// finish12 summarises 1-2 from the last recorded epoch of every training.
+func finish12(_ context.Context, env *Env, rec *Recorder) error {
+	s, err := loadSettings[settings12](env, rec, defaults12)
+	if err != nil {
+		return err
+	}
+	tab, err := readTable(rec, env.Dir)
+	if err != nil {
+		return err
+	}
+	sum := summary12{Seeds: s.Seeds, Epochs: s.Epochs, Batch: s.Batch}
+	for ti, task := range s.Tasks {
+		ds, skip, err := env.task12(task)
+		if skip {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		train := firstN(ds.Train, s.Train)
+		sum.Tasks = append(sum.Tasks, task12{Task: ds.Name, Train: train.N, Test: ds.Test.N})
+		for _, spec := range models12(train.Shape, train.Classes) {
+			n, err := spec.NumParams()
+			if err != nil {
+				return err
+			}
+			r := result12{task: ds.Name, model: spec.Name, params: n}
+			for k, seed := range seedList(env.Seed, ti, s.Seeds) {
+				st, err := lastEpochStats(tab.Run(ds.Name).Model(spec.Name).Seed(records.SeedOf(seed)))
+				if err != nil {
+					return fmt.Errorf("problems: 1-2: %s %s seed-%d: %w", ds.Name, spec.Name, k+1, err)
+				}
+				r.last = append(r.last, st)
 			}
 			sum.add(r)
 		}

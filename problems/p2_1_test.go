@@ -77,18 +77,11 @@ func check21(t *testing.T, dir string, runs, minSnaps int) records.Table {
 
 func init() {
 	tinyChecks["2-1"] = func(t *testing.T, res *RunResult, _ records.Table) {
-		over := tinySettings["2-1"]
-		s := defaults21(Quick).(*settings21)
-		if err := applyOverrides(s, over); err != nil {
-			t.Fatal(err)
-		}
+		s := tinyConfig[settings21](t, "2-1", defaults21)
 		check21(t, res.Dir, s.Runs, s.Epochs/s.Every+1)
-		var sum summary21
-		if err := res.DecodeSummary(&sum); err != nil {
-			t.Fatal(err)
-		}
+		sum := mustSummary[summary21](t, res)
 		if len(sum.Runs) != s.Runs || sum.FinalTrainAcc.N != s.Runs || len(sum.PCA) != 2 || sum.InitialDistance.N != s.Runs*(s.Runs-1)/2 {
-			t.Errorf("summary %+v for %d runs", sum, s.Runs)
+			t.Errorf("summary %+v for %d runs", *sum, s.Runs)
 		}
 	}
 }
@@ -99,10 +92,7 @@ func TestP21QuickProfile(t *testing.T) {
 	env := testEnv(t, nil)
 	res, _ := mustExecute(t, "2-1", env)
 	check21(t, env.Dir, 8, 8)
-	var sum summary21
-	if err := res.DecodeSummary(&sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := mustSummary[summary21](t, res)
 	if sum.SnapshotsPerRun < 8 || len(sum.Runs) != 8 || sum.FinalTrainAcc.N != 8 {
 		t.Errorf("%d snapshots per run, %d runs, accuracy over %d: want at least 8, 8 and 8", sum.SnapshotsPerRun, len(sum.Runs), sum.FinalTrainAcc.N)
 	}

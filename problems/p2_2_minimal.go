@@ -120,7 +120,7 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22, 
 					out[i] <- outcome{err: err}
 					continue
 				}
-				r, err := endPoint(ctx, rec, s, spec, train, an, units[i].Name, units[i].Seed, env.session())
+				r, err := endPoint(ctx, rec, s, spec, train, an, i, units[i].Seed, env.session())
 				out[i] <- outcome{r, err}
 			}
 		}()
@@ -153,10 +153,9 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22, 
 	return nil
 }
 
-// endPoint trains the training of run from seed to its end point on an
-// (trainToCritical), computes the Hessian's spectrum there and exports the end point's
-// parameters.
-func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, run string, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
+// endPoint trains training i from seed to its end point on an (trainToCritical),
+// computes the Hessian's spectrum there and exports the end point's parameters.
+func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, i int, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
 	r, err := trainToCritical(ctx, s, spec, train, an, seed, sess)
 	if err != nil {
 		return r, err
@@ -165,7 +164,7 @@ func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Sp
 		return r, err
 	}
 	return r, exportParams(rec, an, paramsExport{
-		Run: run, Model: model22, Seed: seed, DType: tfgraph.Float64,
+		Run: fmt.Sprintf("seed-%d", i+1), Model: model22, Seed: seed, DType: tfgraph.Float64,
 		Data:    functionData(s.Function, s.Points, s.Lo, s.Hi),
 		Metrics: map[string]float64{"train_loss": r.Loss, "grad_norm": r.GradNorm, "minimal_ratio": r.Ratio},
 	})

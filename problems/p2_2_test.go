@@ -20,11 +20,7 @@ import (
 
 func init() {
 	tinyChecks["2-2"] = func(t *testing.T, res *RunResult, tab records.Table) {
-		over := tinySettings["2-2"]
-		s := defaults22(Quick).(*settings22)
-		if err := applyOverrides(s, over); err != nil {
-			t.Fatal(err)
-		}
+		s := tinyConfig[settings22](t, "2-2", defaults22)
 		converged := 0
 		for _, r := range tab.Split("train").Metric("converged") {
 			converged += int(r.Value)
@@ -267,10 +263,7 @@ func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
 // every row, and one exported end point per training.
 func checkSummary22(t *testing.T, res *RunResult, tab records.Table, s *settings22, converged int) {
 	t.Helper()
-	var sum summary22
-	if err := res.DecodeSummary(&sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := mustSummary[summary22](t, res)
 	if sum.Trainings != s.Trainings || sum.Converged != converged {
 		t.Errorf("summary: %d trainings, %d converged; records: %d, %d", sum.Trainings, sum.Converged, s.Trainings, converged)
 	}

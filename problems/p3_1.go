@@ -55,7 +55,9 @@ func init() {
 		Title:    "Can a network fit random labels?",
 		Question: "Can a network with enough parameters fit training labels drawn at random, and what happens to its test accuracy?",
 		Defaults: defaults31,
+		Units:    unitsOf(defaults31, units31),
 		Run:      run31,
+		Finish:   finish31,
 		Answer:   answer31,
 	})
 }
@@ -66,6 +68,39 @@ const (
 	run31True   = "true-labels"
 )
 
+// runs31 returns the runs of every repetition: random labels, and true labels for
+// contrast when s.Contrast.
+func runs31(s *settings31) []string {
+	if s.Contrast {
+		return []string{run31Random, run31True}
+	}
+	return []string{run31Random}
+}
+
+// units31 lists 3-1's units: every repetition k, each run of runs31 (unit
+// k*runs+r), trained from seed seedFor(base, k); repetition k's random labels are
+// drawn from seedFor(base, 100+k).
+func units31(s *settings31, base uint64) []Unit {
+	var us []Unit
+	for k := range s.Seeds {
+		for _, run := range runs31(s) {
+			us = append(us, Unit{Index: len(us), Name: fmt.Sprintf("%s seed-%d", run, k+1), Seed: seedFor(base, k)})
+		}
+	}
+	return us
+}
+
+// setup31 checks 3-1's settings and returns its model.
+func setup31(s *settings31, train *data.Set) (tfgraph.Spec, int, error) {
+	if s.Epochs < 1 || !(s.Target > 0 && s.Target <= 1) {
+		return tfgraph.Spec{}, 0, fmt.Errorf("problems: 3-1: need epochs >= 1 and 0 < target <= 1, got %d and %g", s.Epochs, s.Target)
+	}
+	spec := tfgraph.MLP(mlpName(train.Dim(), s.Hidden, train.Classes), train.Dim(), s.Hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
+	n, err := spec.NumParams()
+	return spec, n, err
+}
+
+// run31 trains the units of env's shard.
 func run31(ctx context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings31](env, rec, defaults31)
 	if err != nil {
@@ -75,16 +110,52 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	if s.Epochs < 1 || !(s.Target > 0 && s.Target <= 1) {
-		return fmt.Errorf("problems: 3-1: need epochs >= 1 and 0 < target <= 1, got %d and %g", s.Epochs, s.Target)
-	}
 	ds, train, err := env.loadTrain(s.Train)
 	if err != nil {
 		return err
 	}
 	rec.Dataset(ds, train.N, ds.Test.N)
-	spec := tfgraph.MLP(mlpName(train.Dim(), s.Hidden, train.Classes), train.Dim(), s.Hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
-	n, err := spec.NumParams()
+	spec, _, err := setup31(s, train)
+	if err != nil {
+		return err
+	}
+	u := 0
+	for k := range s.Seeds {
+		// The random labels of repetition k are drawn once, here, and stay fixed for
+		// the whole training.
+		labelSeed, modelSeed := seedFor(env.Seed, 100+k), seedFor(env.Seed, k)
+		rec.Seed(modelSeed)
+		for _, run := range runs31(s) {
+			if env.Shard.Has(u) {
+				labels := train.Labels
+				if run == run31Random {
+					labels = data.RandomLabels(train.Labels, train.Classes, 1, labelSeed)
+				}
+				if _, err := train31(ctx, env, rec, s, spec, withLabels(train, labels), tensorData(ds.Test), run, modelSeed, opt); err != nil {
+					return err
+				}
+			}
+			u++
+		}
+	}
+	return nil
+}
+
+// finish31 summarises 3-1 from the last recorded epoch of every training.
+func finish31(_ context.Context, env *Env, rec *Recorder) error {
+	s, err := loadSettings[settings31](env, rec, defaults31)
+	if err != nil {
+		return err
+	}
+	ds, train, err := env.finishData(rec, s.Train)
+	if err != nil {
+		return err
+	}
+	spec, n, err := setup31(s, train)
+	if err != nil {
+		return err
+	}
+	tab, err := readTable(rec, env.Dir)
 	if err != nil {
 		return err
 	}
@@ -92,10 +163,7 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 	outcomes := map[string][]outcome31{}
 	var agreement []float64
 	for k := range s.Seeds {
-		// The random labels of repetition k are drawn once, here, and stay fixed for
-		// the whole training.
 		labelSeed, modelSeed := seedFor(env.Seed, 100+k), seedFor(env.Seed, k)
-		rec.Seed(modelSeed)
 		random := data.RandomLabels(train.Labels, train.Classes, 1, labelSeed)
 		agree := 0
 		for i, l := range random {
@@ -104,22 +172,12 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 			}
 		}
 		agreement = append(agreement, float64(agree)/float64(train.N))
-		runs := []struct {
-			run    string
-			labels []int32
-		}{{run31Random, random}}
-		if s.Contrast {
-			runs = append(runs, struct {
-				run    string
-				labels []int32
-			}{run31True, train.Labels})
-		}
-		for _, r := range runs {
-			o, err := train31(ctx, env, rec, s, spec, withLabels(train, r.labels), tensorData(ds.Test), r.run, modelSeed, opt)
+		for _, run := range runs31(s) {
+			o, err := outcomeOf31(tab.Run(run).Model(spec.Name).Seed(records.SeedOf(modelSeed)), s.Target)
 			if err != nil {
-				return err
+				return fmt.Errorf("problems: 3-1: %s seed-%d: %w", run, k+1, err)
 			}
-			outcomes[r.run] = append(outcomes[r.run], o)
+			outcomes[run] = append(outcomes[run], o)
 		}
 	}
 	if env.profile() == Quick && train.N < 8000 {
@@ -129,6 +187,24 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 	sum.LabelAgreement = records.NewEstimate(agreement)
 	sum.fill(outcomes)
 	return rec.SetSummary(&sum)
+}
+
+// outcomeOf31 reads how one training ended from its rows: the whole-split loss and
+// accuracy of its last recorded epoch, and the test loss after its first.
+func outcomeOf31(rows records.Table, target float64) (outcome31, error) {
+	o := outcome31{firstTestLoss: math.NaN()}
+	st, err := lastEpochStats(rows)
+	if err != nil {
+		return o, err
+	}
+	for _, r := range rows.Split("test").Metric("loss") {
+		if r.Epoch == 1 {
+			o.firstTestLoss = r.Value
+		}
+	}
+	o.epochs, o.reached = st.Epoch, st.TrainAcc >= target
+	o.trainLoss, o.trainAcc, o.testLoss, o.testAcc = st.TrainLoss, st.TrainAcc, st.TestLoss, st.TestAcc
+	return o, nil
 }
 
 // outcome31 is how one training ended.

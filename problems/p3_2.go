@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 
+	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
@@ -49,7 +50,9 @@ func init() {
 		Title:    "Number of parameters v.s. generalization",
 		Question: "How do the training and test loss and accuracy change with the number of parameters of models of one family trained with the same budget?",
 		Defaults: defaults32,
+		Units:    unitsOf(defaults32, units32),
 		Run:      run32,
+		Finish:   finish32,
 		Answer:   answer32,
 	})
 }
@@ -61,6 +64,35 @@ const (
 	run32Sweep = records.RunSweep
 )
 
+// units32 lists 3-2's units: every width (ascending) with every seed (unit
+// i*seeds+k, seed seedList(base, 0, seeds)[k], shared by the widths).
+func units32(s *settings32, base uint64) []Unit {
+	var us []Unit
+	for _, h := range widths32(s) {
+		for k, seed := range seedList(base, 0, s.Seeds) {
+			us = append(us, Unit{Index: len(us), Name: fmt.Sprintf("width-%d seed-%d", h, k+1), Seed: seed})
+		}
+	}
+	return us
+}
+
+// widths32 returns the widths of the sweep in ascending order.
+func widths32(s *settings32) []int {
+	widths := append([]int(nil), s.Widths...)
+	sort.Ints(widths)
+	return widths
+}
+
+// spec32 returns the model of width h.
+func spec32(s *settings32, train *data.Set, h int) tfgraph.Spec {
+	hidden := make([]int, s.Depth)
+	for j := range hidden {
+		hidden[j] = h
+	}
+	return tfgraph.MLP(mlpName(train.Dim(), hidden, train.Classes), train.Dim(), hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
+}
+
+// run32 trains the models of env's shard.
 func run32(ctx context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings32](env, rec, defaults32)
 	if err != nil {
@@ -78,32 +110,71 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 		return err
 	}
 	rec.Dataset(ds, train.N, ds.Test.N)
-	widths := append([]int(nil), s.Widths...)
-	sort.Ints(widths)
 	seeds := seedList(env.Seed, 0, s.Seeds)
 	for _, seed := range seeds {
 		rec.Seed(seed)
 	}
-	sum := summary32{Seeds: s.Seeds, Train: train.N, Test: ds.Test.N, Epochs: s.Epochs}
-	var pts []point32
-	for i, h := range widths {
+	u := 0
+	for i, h := range widths32(s) {
 		if h < 1 {
 			return fmt.Errorf("problems: 3-2: width %d must be at least 1", h)
 		}
-		hidden := make([]int, s.Depth)
-		for j := range hidden {
-			hidden[j] = h
-		}
-		spec := tfgraph.MLP(mlpName(train.Dim(), hidden, train.Classes), train.Dim(), hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
-		p := point32{name: spec.Name}
+		spec := spec32(s, train, h)
 		for k, seed := range seeds {
-			m, err := train32(ctx, env, rec, s, spec, tensorData(train), tensorData(ds.Test), i, seed, k == 0, opt)
-			if err != nil {
-				return err
+			if env.Shard.Has(u) {
+				if _, err := train32(ctx, env, rec, s, spec, tensorData(train), tensorData(ds.Test), i, seed, k == 0, opt); err != nil {
+					return err
+				}
 			}
-			p.params = float64(m.params)
-			p.trainLoss, p.testLoss = append(p.trainLoss, m.trainLoss), append(p.testLoss, m.testLoss)
-			p.trainAcc, p.testAcc = append(p.trainAcc, m.trainAcc), append(p.testAcc, m.testAcc)
+			u++
+		}
+	}
+	return nil
+}
+
+// finish32 summarises 3-2 from the sweep's rows of every model and seed.
+func finish32(_ context.Context, env *Env, rec *Recorder) error {
+	s, err := loadSettings[settings32](env, rec, defaults32)
+	if err != nil {
+		return err
+	}
+	ds, train, err := env.finishData(rec, s.Train)
+	if err != nil {
+		return err
+	}
+	tab, err := readTable(rec, env.Dir)
+	if err != nil {
+		return err
+	}
+	tab = tab.Run(run32Sweep)
+	sum := summary32{Seeds: s.Seeds, Train: train.N, Test: ds.Test.N, Epochs: s.Epochs}
+	var pts []point32
+	for i, h := range widths32(s) {
+		spec := spec32(s, train, h)
+		rows := tab.Model(spec.Name).Where(func(r records.Row) bool { return r.Step == i })
+		last := func(t records.Table) (float64, error) {
+			if len(t) == 0 {
+				return 0, fmt.Errorf("problems: 3-2: %s is missing rows of the sweep", spec.Name)
+			}
+			return t[len(t)-1].Value, nil
+		}
+		p := point32{name: spec.Name}
+		var err error
+		if p.params, err = last(rows.Seed(records.NoSeed).Metric("params")); err != nil {
+			return err
+		}
+		for _, seed := range seedList(env.Seed, 0, s.Seeds) {
+			r := rows.Seed(records.SeedOf(seed))
+			for _, f := range []struct {
+				split, metric string
+				to            *[]float64
+			}{{"train", "loss", &p.trainLoss}, {"test", "loss", &p.testLoss}, {"train", "accuracy", &p.trainAcc}, {"test", "accuracy", &p.testAcc}} {
+				v, err := last(r.Split(f.split).Metric(f.metric))
+				if err != nil {
+					return err
+				}
+				*f.to = append(*f.to, v)
+			}
 		}
 		pts = append(pts, p)
 	}

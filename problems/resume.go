@@ -2,6 +2,7 @@ package problems
 
 import (
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -89,4 +90,37 @@ func completeUnits(tab records.Table, model, prefix string, metrics []string) ma
 // with prefix.
 func unitRow(r records.Row, model, prefix string) bool {
 	return r.Model == model && strings.HasPrefix(r.Run, prefix) && !r.HasStep()
+}
+
+// lastEpochStats returns the loss and accuracy that fit recorded for the last epoch
+// of one training, whose rows (of one run, model and seed) are rows; the test values
+// are NaN when the training recorded none.
+func lastEpochStats(rows records.Table) (EpochStats, error) {
+	st := EpochStats{TrainLoss: math.NaN(), TrainAcc: math.NaN(), TestLoss: math.NaN(), TestAcc: math.NaN()}
+	last := -1.0
+	for _, r := range rows {
+		if r.HasEpoch() && r.Split == records.SplitTrain && r.Metric == "loss" && r.Epoch > last {
+			last = r.Epoch
+		}
+	}
+	if last < 0 {
+		return st, fmt.Errorf("problems: no recorded epoch")
+	}
+	st.Epoch = int(last)
+	for _, r := range rows {
+		if r.Epoch != last {
+			continue
+		}
+		switch r.Split + "/" + r.Metric {
+		case "train/loss":
+			st.TrainLoss = r.Value
+		case "train/accuracy":
+			st.TrainAcc = r.Value
+		case "test/loss":
+			st.TestLoss = r.Value
+		case "test/accuracy":
+			st.TestAcc = r.Value
+		}
+	}
+	return st, nil
 }

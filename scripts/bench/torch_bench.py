@@ -9,7 +9,6 @@ the Hessian and the input Jacobian use torch.autograd.functional. Prints one JSO
 
 import os
 import sys
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -48,13 +47,8 @@ def train(model, x, y, batch, loss_fn, classify):
                 correct += int((out.argmax(1) == yb).sum())
         return total / n, correct / n
 
-    epoch()
-    t0 = time.perf_counter()
-    for _ in range(args.units):
-        epoch()
-    sec = time.perf_counter() - t0
-    steps = args.units * common.steps_per_epoch(n, batch)
-    return sec, {"steps/s": steps / sec, "examples/s": args.units * n / sec}
+    sec = common.timed(epoch, args.units)
+    return sec, common.epoch_rates(sec, args.units, n, batch)
 
 
 def mlp(inputs, hidden, out, act):
@@ -92,38 +86,15 @@ def dnn():
     return train(mlp(784, common.DNN_HIDDEN, 10, nn.ReLU), x, y, common.DIGITS_BATCH, F.cross_entropy, True)
 
 
-def timed(fn, units):
-    fn()
-    t0 = time.perf_counter()
-    for _ in range(units):
-        fn()
-    return time.perf_counter() - t0
-
-
 def hessian():
     """The full Hessian of the 2-2 model's MSE over its 128 points, in float64, by
     torch.autograd.functional.hessian (vectorised when this PyTorch can)."""
-    x, y = common.sinc(common.HESSIAN_POINTS)
-    x, y = torch.from_numpy(x).double(), torch.from_numpy(y).double()
-    sizes = [1] + common.HESSIAN_HIDDEN + [1]
-    shapes = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        shapes += [(a, b), (b,)]
-    n = sum(int(np.prod(s)) for s in shapes)
-    theta = torch.from_numpy(np.random.default_rng(1).uniform(-0.5, 0.5, n))
+    x, y, shapes, theta = common.hessian_problem()
+    n = len(theta)
+    x, y, theta = torch.from_numpy(x).double(), torch.from_numpy(y).double(), torch.from_numpy(theta)
 
     def loss(t):
-        h, off = x, 0
-        for i in range(0, len(shapes), 2):
-            a, b = shapes[i]
-            w = t[off : off + a * b].reshape(a, b)
-            off += a * b
-            bias = t[off : off + b]
-            off += b
-            h = h @ w + bias
-            if i + 2 < len(shapes):
-                h = torch.tanh(h)
-        return ((h - y) ** 2).mean()
+        return ((common.flat_mlp(t, x, shapes, torch.tanh) - y) ** 2).mean()
 
     vec = True
     try:
@@ -131,7 +102,7 @@ def hessian():
     except Exception:  # a PyTorch without batched gradients for some op
         vec = False
     assert torch.autograd.functional.hessian(loss, theta, vectorize=vec).shape == (n, n)
-    sec = timed(lambda: torch.autograd.functional.hessian(loss, theta, vectorize=vec), args.units)
+    sec = common.timed(lambda: torch.autograd.functional.hessian(loss, theta, vectorize=vec), args.units)
     return sec, {"hessians/s": args.units / sec}, f"autograd.functional.hessian(vectorize={vec})"
 
 
@@ -156,7 +127,7 @@ def jacobian():
             s += float(j.square().sum(dim=(0, 2)).sqrt().sum())
         return s / len(x)
 
-    sec = timed(once, args.units)
+    sec = common.timed(once, args.units)
     return sec, {"examples/s": args.units * len(x) / sec}
 
 
@@ -164,7 +135,7 @@ def matmul():
     n = common.MATMUL_N
     vals = torch.from_numpy((np.arange(n * n) % 17 / 17 - 0.5).astype(np.float32).reshape(n, n))
     a, b, c = vals.clone(), vals.clone(), torch.empty(n, n)
-    sec = timed(lambda: torch.mm(a, b, out=c), args.units)
+    sec = common.timed(lambda: torch.mm(a, b, out=c), args.units)
     return sec, {"GFLOP/s": 2 * n**3 * args.units / sec / 1e9}
 
 
