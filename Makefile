@@ -34,7 +34,8 @@ build: deps
 $(HW1): .deps/tf.env $(shell find . -name '*.go' -not -path './.deps/*' 2>/dev/null) go.mod go.sum
 	$(GO) build -o $(HW1) .
 
-# test-deps installs what the tests need beyond Go (chromium, pandas, Fashion-MNIST);
+# test-deps installs what the tests need beyond Go (chromium, pandas, Fashion-MNIST,
+# Slurm and munge);
 # it fails when an install fails, since under CI=true a missing dependency fails its test.
 test-deps:
 	bash scripts/install-test-deps.sh

@@ -8,7 +8,9 @@
 #     python3-pandas where apt-get can install it, else a virtual environment in
 #     .deps/pyenv (pip inside a venv, which Debian's externally managed Python allows);
 #   - tensorboard (PyPI), whose EventAccumulator reads hw1's event files in a test;
-#   - dataset-fashion-mnist (Debian), which a data test loads.
+#   - dataset-fashion-mnist (Debian), which a data test loads;
+#   - slurm-wlm and munge (Debian), with which a test runs a one-node Slurm cluster on
+#     localhost and submits the sbatch recipe (scripts/slurm/) to it.
 # What is already there is left alone. When anything cannot be installed the script
 # says which and exits 1: under CI=true the tests fail on a missing dependency instead
 # of skipping, so a failed install must stop "make test" here, with the reason.
@@ -84,6 +86,20 @@ elif can_apt && apt_install chromium; then
 	echo "install-test-deps: installed $(chromium --version 2>/dev/null || echo chromium)"
 else
 	failed+=("chromium")
+fi
+
+has_slurm() {
+	local tool
+	for tool in munged slurmctld slurmd sbatch scontrol sinfo scancel; do
+		command -v "$tool" >/dev/null || return 1
+	done
+}
+if has_slurm; then
+	echo "install-test-deps: slurm-wlm and munge already installed"
+elif can_apt && apt_install slurm-wlm munge && has_slurm; then
+	echo "install-test-deps: installed Debian's slurm-wlm $(dpkg-query -W -f='${Version}' slurm-wlm 2>/dev/null) and munge"
+else
+	failed+=("slurm-wlm and munge")
 fi
 
 if ((${#failed[@]} > 0)); then
