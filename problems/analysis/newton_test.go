@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -91,34 +92,39 @@ func TestFindCritical(t *testing.T) {
 		{"Rosenbrock 4-D minimum", rosen{}, []float64{0.8, 0.7, 0.6, 0.5}, []float64{1, 1, 1, 1}, 1e-9, 0, 4},
 		{"linear network saddle", linearNet{}, []float64{0.2, -0.1, 0.5}, []float64{0, 0, 0}, 1e-9, 1, 2},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			f := withHessian{c.f}
-			res, err := FindCritical(context.Background(), f, c.x0, tol, NewtonSettings{Iterations: 100})
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, g, _ := f.LossGrad(res.X)
-			if n := floats.Norm(g, 2); n >= tol || n != res.GradNorm {
-				t.Errorf("||∇L|| = %g (reported %g) after %d iterations, want < %g", n, res.GradNorm, res.Newton, tol)
-			}
-			if res.LBFGS != 0 {
-				t.Errorf("fell back to L-BFGS for %d iterations", res.LBFGS)
-			}
-			for i := range res.X {
-				if math.Abs(res.X[i]-c.want[i]) > c.within {
-					t.Errorf("x[%d] = %.10g, want %.10g within %g", i, res.X[i], c.want[i], c.within)
+		for _, reuse := range []int{0, 5} {
+			t.Run(fmt.Sprintf("%s, reuse %d", c.name, reuse), func(t *testing.T) {
+				f := withHessian{c.f}
+				res, err := FindCritical(context.Background(), f, c.x0, tol, NewtonSettings{Iterations: 100, Reuse: reuse})
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			h, _ := f.Hessian(res.X)
-			ev, err := Eigenvalues(Symmetrize(h))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := Classify(ev, 1e-6); got.Negative != c.negative || got.Positive != c.positive {
-				t.Errorf("Hessian eigenvalues %v: %d negative and %d positive, want %d and %d", ev, got.Negative, got.Positive, c.negative, c.positive)
-			}
-			t.Logf("%d iterations to ||∇L|| = %.3g at %v", res.Newton, res.GradNorm, res.X)
-		})
+				if res.Steps > res.Newton*max(1, reuse) {
+					t.Errorf("%d steps on %d Hessians, reuse %d", res.Steps, res.Newton, reuse)
+				}
+				_, g, _ := f.LossGrad(res.X)
+				if n := floats.Norm(g, 2); n >= tol || n != res.GradNorm {
+					t.Errorf("||∇L|| = %g (reported %g) after %d iterations, want < %g", n, res.GradNorm, res.Newton, tol)
+				}
+				if res.LBFGS != 0 {
+					t.Errorf("fell back to L-BFGS for %d iterations", res.LBFGS)
+				}
+				for i := range res.X {
+					if math.Abs(res.X[i]-c.want[i]) > c.within {
+						t.Errorf("x[%d] = %.10g, want %.10g within %g", i, res.X[i], c.want[i], c.within)
+					}
+				}
+				h, _ := f.Hessian(res.X)
+				ev, err := Eigenvalues(Symmetrize(h))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := Classify(ev, 1e-6); got.Negative != c.negative || got.Positive != c.positive {
+					t.Errorf("Hessian eigenvalues %v: %d negative and %d positive, want %d and %d", ev, got.Negative, got.Positive, c.negative, c.positive)
+				}
+				t.Logf("%d steps on %d Hessians to ||∇L|| = %.3g at %v", res.Steps, res.Newton, res.GradNorm, res.X)
+			})
+		}
 	}
 }
 
@@ -227,5 +233,48 @@ func TestFindCriticalStops(t *testing.T) {
 	}
 	if _, err := FindCritical(context.Background(), withHessian{rosen{}}, x0, 0, NewtonSettings{Iterations: 1}); err == nil {
 		t.Error("tol 0 accepted")
+	}
+}
+
+// TestCriticalTestFunctions checks the gradients and Hessian-vector products of the
+// test functions above against central differences at seeded random points.
+func TestCriticalTestFunctions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const h = 1e-6
+	for _, c := range []struct {
+		name string
+		f    HessianFunc
+		n    int
+	}{{"himmelblau", himmelblau{}, 2}, {"linear network", linearNet{}, 3}, {"no critical point", noCritical{}, 1}} {
+		t.Run(c.name, func(t *testing.T) {
+			for range 5 {
+				x, v := make([]float64, c.n), make([]float64, c.n)
+				for i := range x {
+					x[i], v[i] = 2*rng.NormFloat64(), rng.NormFloat64()
+				}
+				_, g, _ := c.f.LossGrad(x)
+				hv, _ := c.f.HVP(x, v)
+				for i := range x {
+					xp, xm := append([]float64(nil), x...), append([]float64(nil), x...)
+					xp[i] += h
+					xm[i] -= h
+					lp, _, _ := c.f.LossGrad(xp)
+					lm, _, _ := c.f.LossGrad(xm)
+					if fd := (lp - lm) / (2 * h); math.Abs(fd-g[i]) > 1e-5*(1+math.Abs(g[i])) {
+						t.Errorf("∂L/∂x%d at %v: %.10g, finite difference %.10g", i, x, g[i], fd)
+					}
+				}
+				xp, xm := append([]float64(nil), x...), append([]float64(nil), x...)
+				floats.AddScaled(xp, h, v)
+				floats.AddScaled(xm, -h, v)
+				_, gp, _ := c.f.LossGrad(xp)
+				_, gm, _ := c.f.LossGrad(xm)
+				for i := range x {
+					if fd := (gp[i] - gm[i]) / (2 * h); math.Abs(fd-hv[i]) > 1e-5*(1+math.Abs(hv[i])) {
+						t.Errorf("(Hv)%d at %v: %.10g, finite difference %.10g", i, x, hv[i], fd)
+					}
+				}
+			}
+		})
 	}
 }
