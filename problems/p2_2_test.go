@@ -100,7 +100,7 @@ func TestP22QuickProfile(t *testing.T) {
 	if 2*reduced <= s.Trainings {
 		t.Errorf("phase 2 reduced the gradient norm 100x in %d of %d trainings, want most", reduced, s.Trainings)
 	}
-	// Phase 2's Levenberg–Marquardt steps bring 60 of the 100 quick trainings below the
+	// Phase 2's Levenberg–Marquardt steps bring 84 of the 100 quick trainings below the
 	// tolerance (L-BFGS alone: 18).
 	if 2*converged <= s.Trainings {
 		t.Errorf("%d of %d trainings reached a gradient norm below %g, want most", converged, s.Trainings, s.Tol)

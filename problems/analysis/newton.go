@@ -67,7 +67,7 @@ const (
 // Hessian-vector product instead.
 const (
 	stallWindow = 5
-	stallFactor = 0.95
+	stallFactor = 0.98
 )
 
 // FindCritical drives theta to a critical point of L (∇L = 0: a minimum, a saddle or a
@@ -91,7 +91,7 @@ const (
 // steps on a stale Hessian go further than few steps on fresh ones.
 //
 // It stops when ||∇L|| < tol, after s.Iterations Hessians, when ||∇L|| fell by less
-// than 5% over the last 5 Hessians, or when a fresh Hessian gives no step before the
+// than 2% over the last 5 Hessians, or when a fresh Hessian gives no step before the
 // damping exceeds 1e10 (H∇L ≈ 0 but ∇L is not: a critical point of ||∇L||² that is
 // not one of L). Above tol it then runs s.Fallback iterations of L-BFGS on ||∇L||²
 // (MinimizeGradNorm) from the best point. A cancelled ctx stops it with ctx's error.
