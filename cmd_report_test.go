@@ -11,20 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
 	"hw1/plots"
 	"hw1/problems"
 	"hw1/problems/records"
 )
-
-// reportApp returns an app with only the report command, writing to out.
-func reportApp(out *bytes.Buffer) *cli.App {
-	app := newApp()
-	app.Commands = []*cli.Command{reportCommand()}
-	app.Writer, app.ErrWriter = out, out
-	return app
-}
 
 // writeManifest writes a manifest for problem into dir/problem.
 func writeManifest(t *testing.T, dir string, m *records.Manifest) {
@@ -78,7 +68,7 @@ func TestReportCommand(t *testing.T) {
 	})
 
 	var out bytes.Buffer
-	if err := reportApp(&out).Run([]string{"hw1", "report", "--out", dir}); err != nil {
+	if err := commandApp(&out, reportCommand()).Run([]string{"hw1", "report", "--out", dir}); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	htmlPath, mdPath := filepath.Join(dir, "report.html"), filepath.Join(dir, "report.md")
@@ -137,7 +127,7 @@ func TestReportCommand(t *testing.T) {
 
 func TestReportCommandUsage(t *testing.T) {
 	var out bytes.Buffer
-	err := reportApp(&out).Run([]string{"hw1", "report", "--out", filepath.Join(t.TempDir(), "none")})
+	err := commandApp(&out, reportCommand()).Run([]string{"hw1", "report", "--out", filepath.Join(t.TempDir(), "none")})
 	var u usageError
 	if !errors.As(err, &u) || !strings.Contains(err.Error(), "no results folder") {
 		t.Errorf("err = %v, want a usage error naming the missing folder", err)

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,11 +118,20 @@ func TestShardsAsKubernetesIndexedJob(t *testing.T) {
 	}
 	sharded := filepath.Join(out, "sharded")
 	for i := range 3 {
-		env := shardEnv("JOB_COMPLETION_INDEX="+string(rune('0'+i)), "HW1_SHARDS=3")
-		msg, code := hw1Env(t, env, append(args, "--out", sharded, "--shard", "auto")...)
-		if code != 0 || !strings.Contains(msg, "shard "+string(rune('0'+i))+"/3 done") {
+		// The count comes from HW1_SHARDS, as a Job's environment would set it, or
+		// from --shards.
+		env, count := shardEnv("JOB_COMPLETION_INDEX="+strconv.Itoa(i), "HW1_SHARDS=3"), []string{}
+		if i == 2 {
+			env, count = shardEnv("JOB_COMPLETION_INDEX="+strconv.Itoa(i)), []string{"--shards", "3"}
+		}
+		msg, code := hw1Env(t, env, append(append(args, "--out", sharded, "--shard", "auto"), count...)...)
+		if code != 0 || !strings.Contains(msg, fmt.Sprintf("shard %d/3 done", i)) {
 			t.Fatalf("shard %d: exit %d\n%s", i, code, msg)
 		}
+	}
+	// A shard resumes like a run: a finished one is not run again.
+	if msg, code := hw1Env(t, shardEnv("JOB_COMPLETION_INDEX=1", "HW1_SHARDS=3"), append(args, "--out", sharded, "--shard", "auto", "--resume")...); code != 0 || !strings.Contains(msg, "already done") {
+		t.Fatalf("resumed shard 1: exit %d\n%s", code, msg)
 	}
 	if msg, code := hw1Env(t, shardEnv(), "merge", "2-2", "--out", sharded, "--quiet"); code != 0 || !strings.Contains(msg, "merged 3 shards") {
 		t.Fatalf("merge: exit %d\n%s", code, msg)
@@ -166,9 +177,15 @@ func TestShardsAsKubernetesIndexedJob(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(sharded, "2-2", records.FiguresDir, "minimal-ratio.png")); err != nil {
 		t.Errorf("merge drew no minimal-ratio figure: %v", err)
 	}
-	// hw1 report reads the merged folder.
+	// hw1 plot and hw1 report read the merged folder.
+	if msg, code := hw1Env(t, shardEnv(), "plot", "2-2", "--in", sharded); code != 0 || !strings.Contains(msg, "minimal-ratio.png") {
+		t.Errorf("plot on the merged folder: exit %d\n%s", code, msg)
+	}
 	if msg, code := hw1Env(t, shardEnv(), "report", "--out", sharded); code != 0 {
 		t.Errorf("report on the merged folder: exit %d\n%s", code, msg)
+	}
+	if _, err := os.Stat(filepath.Join(sharded, "report.html")); err != nil {
+		t.Errorf("report on the merged folder: %v", err)
 	}
 	// A shard that is gone is named, and nothing is merged.
 	if err := os.RemoveAll(filepath.Join(sharded, "2-2", "shards", "1")); err != nil {

@@ -29,8 +29,13 @@ const goldenDelta = 0.02
 // TestCharts fails on it.
 var chartErr error
 
-// save writes f to testdata/name.png only (the tests compare PNGs).
-func save(f *Figure, name string) {
+// save writes f to testdata/name.png only (the tests compare PNGs), or keeps err, the
+// error of making f, in chartErr.
+func save(f *Figure, err error, name string) {
+	if err != nil {
+		chartErr = err
+		return
+	}
 	if err := writeFile(filepath.Join("testdata", name+".png"), func(w io.Writer) error { return f.WriteTo(w, "png") }); err != nil {
 		chartErr = err
 	}
@@ -56,11 +61,7 @@ func ExampleLineChart() {
 		series = append(series, s)
 	}
 	f, err := LineChart(Axes{Title: "sinc: training loss", X: "epoch", Y: "training loss (MSE)", LogY: true}, series...)
-	if err != nil {
-		chartErr = err
-		return
-	}
-	save(f, "line")
+	save(f, err, "line")
 }
 
 func ExamplePredictionChart() {
@@ -80,11 +81,7 @@ func ExamplePredictionChart() {
 		preds = append(preds, s)
 	}
 	f, err := PredictionChart(Axes{Title: "sinc: predictions", X: "x", Y: "y"}, truth, preds...)
-	if err != nil {
-		chartErr = err
-		return
-	}
-	save(f, "predictions")
+	save(f, err, "predictions")
 }
 
 func sinc(x float64) float64 {
@@ -112,11 +109,7 @@ func ExampleTrajectoryChart() {
 		runs = append(runs, tr)
 	}
 	f, err := TrajectoryChart(Axes{Title: "PCA of the whole model (labels: training accuracy, %)", X: "PC1 (41.2% of variance)", Y: "PC2 (17.5% of variance)"}, runs...)
-	if err != nil {
-		chartErr = err
-		return
-	}
-	save(f, "trajectory")
+	save(f, err, "trajectory")
 }
 
 func ExampleStackedChart() {
@@ -128,11 +121,7 @@ func ExampleStackedChart() {
 	f, err := StackedChart("gradnorm-mnist: loss and gradient norm",
 		Panel{Axes: Axes{Y: "training loss", LogY: true}, Series: []Series{loss}},
 		Panel{Axes: Axes{X: "iteration", Y: "gradient norm", LogY: true}, Series: []Series{grad}})
-	if err != nil {
-		chartErr = err
-		return
-	}
-	save(f, "stacked")
+	save(f, err, "stacked")
 }
 
 func ExamplePanelChart() {
@@ -162,11 +151,7 @@ func ExamplePanelChart() {
 			curve("ε = 5e-4", func(_ int, b float64) float64 { return lg(b) }),
 		}},
 	)
-	if err != nil {
-		chartErr = err
-		return
-	}
-	save(f, "panels")
+	save(f, err, "panels")
 }
 
 func ExampleRatioChart() {
@@ -177,11 +162,7 @@ func ExampleRatioChart() {
 		pts = append(pts, RatioPoint{Ratio: r, Loss: 0.02 + 0.3*(1-r)*rng.Float64(), Converged: rng.Float64() < 0.8})
 	}
 	f, err := RatioChart(Axes{Title: "loss against minimal ratio (120 runs)", X: "minimal ratio", Y: "training loss"}, pts)
-	if err != nil {
-		chartErr = err
-		return
-	}
-	save(f, "ratio")
+	save(f, err, "ratio")
 }
 
 func TestCharts(t *testing.T) {

@@ -38,11 +38,7 @@ func ExampleContourChart() {
 	}
 	f, err := ContourChart(Axes{Title: "training loss around the final model", X: "PC1 (81.0% of variance)", Y: "PC2 (9.3% of variance)"},
 		s, ContourOptions{LogZ: true, Label: "loss"}, tr)
-	if err != nil {
-		chartErr = err
-		return
-	}
-	save(f, "contour")
+	save(f, err, "contour")
 }
 
 func TestContourChart(t *testing.T) {

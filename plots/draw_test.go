@@ -92,6 +92,26 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row("all", "dnn", split, no, nan, "explained1", 0.412)
 			s.row("all", "dnn", split, no, nan, "explained2", 0.175)
 		}
+		// Loss surfaces on a 9 x 9 grid, and a trajectory in the PCA plane.
+		for _, run := range []string{records.RunSurfaceRandom, records.RunSurfacePCA} {
+			for i := range 9 {
+				for j := range 9 {
+					a, b := float64(j-4)/4, 2*float64(i-4)/4
+					k := 9*i + j
+					s.row(run, "dnn", "", k, nan, records.MetricSurfaceA, a)
+					s.row(run, "dnn", "", k, nan, records.MetricSurfaceB, b)
+					s.row(run, "dnn", "train", k, nan, "loss", 0.05+a*a+0.3*b*b)
+					s.row(run, "dnn", "test", k, nan, "loss", 0.1+a*a+0.4*b*b)
+				}
+			}
+			s.row(run, "dnn", "", no, nan, records.MetricPointsPerRun, 81)
+		}
+		for k := 0; k <= 8; k++ {
+			s.row(records.RunSurfacePCA, "dnn", records.SplitTrajectory, k, float64(3*k), records.MetricSurfaceA, 0.9*math.Pow(0.7, float64(k)))
+			s.row(records.RunSurfacePCA, "dnn", records.SplitTrajectory, k, float64(3*k), records.MetricSurfaceB, 0.5*math.Pow(0.6, float64(k))*math.Sin(float64(k)))
+		}
+		s.row(records.RunSurfacePCA, "dnn", "", no, nan, "explained1", 0.81)
+		s.row(records.RunSurfacePCA, "dnn", "", no, nan, "explained2", 0.09)
 	case records.Problem22:
 		for _, task := range []string{"mnist", "sinc"} {
 			for i := range 200 {
@@ -113,6 +133,12 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row(run, "mlp", "train", no, nan, "eig_tolerance", 1e-6)
 			for k := range 20 {
 				s.row(run, "mlp", records.SplitSpectrum, k, nan, records.MetricEigenvalue, math.Pow(10, float64(k-12)/2)*s.noise()-1e-5)
+			}
+			if r < 3 { // spectral densities of a few end points
+				for k := range 12 {
+					s.row(run, "mlp", records.SplitSLQ, k, nan, records.MetricSLQNode, math.Pow(10, float64(k-8)/2)-1e-5)
+					s.row(run, "mlp", records.SplitSLQ, k, nan, records.MetricSLQWeight, 1.0/12)
+				}
 			}
 			for k, tol := range []float64{0, 1e-8, 1e-6, 1e-4} {
 				for _, split := range []string{records.SplitTolAbs, records.SplitTolRel} {
@@ -166,6 +192,22 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 			s.row(records.RunSensitivity, m, "train", i, 10, "sharpness_5e-4", lb)
 			s.row(records.RunSensitivity, m, "train", i, 10, "max_eigenvalue", 5+lb)
 			s.row(records.RunSensitivity, m, "train", i, 10, "hessian_trace", 100+10*lb)
+			for k := range 10 {
+				s.row(records.RunDensity, m, records.SplitSLQ, k, nan, records.MetricSLQNode, (5+lb)*math.Pow(float64(k)/9, 3)-0.01*float64(k%2))
+				s.row(records.RunDensity, m, records.SplitSLQ, k, nan, records.MetricSLQWeight, 0.1)
+			}
+		}
+		for _, run := range []string{records.RunInterpBatch, records.RunInterpLR} {
+			for j, m := range []string{"batch-64", "batch-1024"} {
+				for i := range 21 {
+					a := -1 + float64(i)/10
+					s.row(records.RunFilterPrefix+run, m, "", i, nan, records.MetricOffset, a)
+					s.row(records.RunFilterPrefix+run, m, "train", i, nan, "loss", 0.01+float64(j+1)*a*a)
+					s.row(records.RunFilterPrefix+run, m, "test", i, nan, "loss", 0.05+float64(j+1)*a*a)
+					s.row(records.RunFilterPrefix+run, m, "train", i, nan, "accuracy", math.Max(0.1, 1-a*a))
+					s.row(records.RunFilterPrefix+run, m, "test", i, nan, "accuracy", math.Max(0.1, 0.98-a*a))
+				}
+			}
 		}
 	default:
 		t.Fatalf("no synthetic records for %s", problem)
@@ -182,11 +224,11 @@ func writeSynthetic(t *testing.T, problem, dir string) {
 var wantFigures = map[string][]string{
 	records.Problem11: {"loss-sinc", "predictions-sinc", "loss-sign", "predictions-sign"},
 	records.Problem12: {"loss-mnist", "accuracy-mnist", "loss-fashion-mnist", "accuracy-fashion-mnist"},
-	records.Problem21: {"pca-layer", "pca-model"},
-	records.Problem22: {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio", "spectra", "ratio-tolerance", "ratio-relative-tolerance"},
+	records.Problem21: {"pca-layer", "pca-model", "surface-random-train", "surface-random-test", "surface-pca-train", "surface-pca-test"},
+	records.Problem22: {"gradnorm-mnist", "gradnorm-sinc", "minimal-ratio", "spectra", "ratio-tolerance", "ratio-relative-tolerance", "density"},
 	records.Problem31: {"curves-random-labels", "curves-true-labels"},
 	records.Problem32: {"params"},
-	records.Problem33: {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity", "hessian"},
+	records.Problem33: {"interpolation-interp-batch", "interpolation-interp-lr", "sensitivity", "hessian", "hessian-density", "filter-interp-batch", "filter-interp-lr"},
 }
 
 func TestDraw(t *testing.T) {
@@ -235,30 +277,33 @@ func TestDraw(t *testing.T) {
 	}
 }
 
+// TestDrawCaptions checks that captions carry the numbers of the synthetic records:
+// the explained variance of 2-1's PCA, and 2-2's counts and tolerance.
 func TestDrawCaptions(t *testing.T) {
-	dir := t.TempDir()
-	writeSynthetic(t, "2-1", dir)
-	drawn, err := DrawFigures("2-1", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(drawn) < 1 {
-		t.Fatalf("2-1: %d figures drawn, want at least 1", len(drawn))
-	}
-	if c := drawn[0].Caption; !strings.Contains(c, "41.2%") || !strings.Contains(c, "17.5%") {
-		t.Errorf("caption %q lacks the explained variance", c)
-	}
-	dir = t.TempDir()
-	writeSynthetic(t, "2-2", dir)
-	drawn, err = DrawFigures("2-2", dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(drawn) < 3 {
-		t.Fatalf("2-2: %d figures drawn, want at least 3", len(drawn))
-	}
-	if c := drawn[2].Caption; !strings.Contains(c, "for 100 runs; 80 reached") || !strings.Contains(c, "above 1e-06") {
-		t.Errorf("caption %q lacks the counts or the tolerance", c)
+	for _, c := range []struct {
+		problem string
+		figure  int      // the index of the figure among those drawn
+		want    []string // what its caption must contain
+	}{
+		{"2-1", 0, []string{"41.2%", "17.5%"}},
+		{"2-2", 2, []string{"for 100 runs; 80 reached", "above 1e-06"}},
+	} {
+		t.Run(c.problem, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSynthetic(t, c.problem, dir)
+			drawn, err := DrawFigures(c.problem, dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(drawn) <= c.figure {
+				t.Fatalf("%d figures drawn, want at least %d", len(drawn), c.figure+1)
+			}
+			for _, w := range c.want {
+				if cap := drawn[c.figure].Caption; !strings.Contains(cap, w) {
+					t.Errorf("caption %q lacks %q", cap, w)
+				}
+			}
+		})
 	}
 }
 
@@ -283,8 +328,8 @@ func TestDrawMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	drawn, err := DrawFigures("3-3", dir)
-	if len(drawn) != 3 {
-		t.Errorf("drew %d figures, want the 2 interpolation figures and the Hessian one", len(drawn))
+	if len(drawn) != 6 {
+		t.Errorf("drew %d figures, want the 2 interpolation figures, the 2 Hessian ones and the 2 filter-normalised profiles", len(drawn))
 	}
 	var fe *FigureError
 	if !errors.As(err, &fe) || fe.Figure != "sensitivity" || fe.Problem != "3-3" {

@@ -9,10 +9,10 @@ import (
 
 // Problem 2-1: visualize the optimization process.
 var figures21 = problemFigures{
-	figures: []FigureInfo{
+	figures: append([]FigureInfo{
 		{"pca-layer", "Training trajectories of the first layer's parameters, one colour per run, projected on the first two principal components of one PCA fitted on all snapshots of all runs; points are labelled with the training accuracy (%), rings mark the start. The caption gives the explained variance."},
 		{"pca-model", "The same for the parameters of the whole model."},
-	},
+	}, surfaceFigures21...),
 	plan: plan21,
 }
 
@@ -79,7 +79,7 @@ func plan21(t records.Table) ([]job, error) {
 			},
 		})
 	}
-	return jobs, nil
+	return append(jobs, surfaceJobs21(t)...), nil
 }
 
 // maxNotes is about the most labels a trajectory gets before they are thinned.
@@ -124,6 +124,7 @@ var figures22 = problemFigures{
 		{"spectra", "Sorted eigenvalues of the full Hessian at the end points of a few runs, on a signed logarithmic scale."},
 		{"ratio-tolerance", "Minimal ratio against the absolute tolerance of \"eigenvalue > 0\", median over runs with the 25th–75th percentile band."},
 		{"ratio-relative-tolerance", "The same against the tolerance relative to each end point's largest |eigenvalue|."},
+		{"density", "Spectral density of the Hessian at a few end points by stochastic Lanczos quadrature beside the density of their exact spectrum, broadened alike, log scale; drawn where the densities were recorded."},
 	},
 	plan: plan22,
 }
@@ -194,5 +195,5 @@ func plan22(t records.Table) ([]job, error) {
 	if len(t.Split(records.SplitSpectrum)) == 0 {
 		return jobs, nil // records from before the spectra were recorded
 	}
-	return append(jobs, spectrumJobs(t)...), nil
+	return append(append(jobs, spectrumJobs(t)...), densityJobs22(t)...), nil
 }

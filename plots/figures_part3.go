@@ -69,15 +69,24 @@ func plan32(t records.Table) ([]job, error) {
 	}}, nil
 }
 
+// sweepRows returns the coord rows of a sweep, every row of the runs that have them,
+// and the labels of their series; a table without coord rows is missing records.
+func sweepRows(t records.Table, coord string) (coords, rows records.Table, label func(records.Pair) string, err error) {
+	coords = t.Metric(coord)
+	if len(coords) == 0 {
+		return nil, nil, nil, missing("no %q rows", coord)
+	}
+	rows = t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
+	return coords, rows, pairLabel(bySplit(coords.Runs(), nil)), nil
+}
+
 // sweepBandChart draws loss and accuracy, train and test, against a coordinate metric
 // with log x: the median over seeds with the min–max band.
 func sweepBandChart(t records.Table, coord, xlabel, title string) (*Figure, error) {
-	coords := t.Metric(coord)
-	if len(coords) == 0 {
-		return nil, missing("no %q rows", coord)
+	_, rows, label, err := sweepRows(t, coord)
+	if err != nil {
+		return nil, err
 	}
-	rows := t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
-	label := pairLabel(bySplit(coords.Runs(), nil))
 	var panels []Panel
 	for _, c := range []struct {
 		metric, y string
@@ -98,12 +107,10 @@ func sweepBandChart(t records.Table, coord, xlabel, title string) (*Figure, erro
 // sweepChart draws loss and accuracy, train and test, against a coordinate metric,
 // with log x; with extra it adds the sensitivity and sharpness panels of 3-3.
 func sweepChart(t records.Table, coord, xlabel, title string, extra bool) (*Figure, error) {
-	coords := t.Metric(coord)
-	if len(coords) == 0 {
-		return nil, missing("no %q rows", coord)
+	coords, rows, label, err := sweepRows(t, coord)
+	if err != nil {
+		return nil, err
 	}
-	rows := t.Where(func(r records.Row) bool { return slices.Contains(coords.Runs(), r.Run) })
-	label := pairLabel(bySplit(coords.Runs(), nil))
 	var ticks []float64
 	if extra {
 		ticks = distinctValues(coords)
@@ -181,6 +188,8 @@ var figures33 = problemFigures{
 		{"interpolation-<run>", "Train and test loss (log scale, left) and accuracy (right) along the line θ(α) = (1-α)·θ1 + α·θ2 between two trained models, one figure per pair (batch size, learning rate)."},
 		{"sensitivity", "Train and test loss and accuracy, sensitivity (mean Frobenius norm of the softmax output's Jacobian with respect to the input, on the test set) and, when measured, sharpness against the training batch size (log scale)."},
 		{"hessian", hessianCaption33 + " Drawn when the spectrum was measured (spectrum_iters > 0)."},
+		{"hessian-density", "Spectral density of the Hessian of the training loss (stochastic Lanczos quadrature) for the smallest and the largest batch size, mean over seeds, log scale; drawn when the densities were measured."},
+		{"filter-<run>", "Train and test loss and accuracy along one filter-normalised random direction through each of the two models of an interpolation (Li et al. 2018), one figure per pair."},
 	},
 	plan: plan33,
 }
@@ -230,5 +239,5 @@ func plan33(t records.Table) ([]job, error) {
 	if len(t.Run(records.RunSensitivity).Metric(records.MetricMaxEigenvalue)) > 0 {
 		jobs = append(jobs, job{name: "hessian", caption: hessianCaption33, build: func() (*Figure, error) { return hessianBands(t) }})
 	}
-	return jobs, nil
+	return append(append(jobs, densityJob33(t)...), filterJobs33(t)...), nil
 }

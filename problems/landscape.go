@@ -5,22 +5,14 @@ import (
 	"math"
 
 	"hw1/problems/analysis"
+	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
 // modelHVP returns the exact Hessian-vector products of m's full training loss at its
 // current parameters as the analysis package takes them; m needs
 // tfgraph.Config.SecondOrder.
-func modelHVP(m *tfgraph.Model) analysis.HVP {
-	return func(v, out []float64) error {
-		hv, err := m.HVP(v)
-		if err != nil {
-			return err
-		}
-		copy(out, hv)
-		return nil
-	}
-}
+func modelHVP(m *tfgraph.Model) analysis.HVP { return m.HVPTo }
 
 // layerBlocks returns, for each layer with parameters in flat-vector order, its index
 // and its block of the flat vector, for the per-layer spectra (analysis.Restrict).
@@ -91,23 +83,23 @@ type lossSurface struct {
 	TrainAccuracy, TestAccuracy [][]float64
 }
 
-// surfaceOn evaluates m on both splits at every point of grid × grid in the plane p,
-// many points per session run (tfgraph.Model.LossPlane); m's parameters are left as
-// they were.
-func surfaceOn(m *tfgraph.Model, p analysis.Plane, grid []float64) (lossSurface, error) {
+// surfaceOn evaluates m on both splits at every point of ga × gb in the plane p, many
+// points per session run (tfgraph.Model.LossPlane); m's parameters are left as they
+// were.
+func surfaceOn(m *tfgraph.Model, p analysis.Plane, ga, gb []float64) (lossSurface, error) {
 	var as, bs []float64
-	for _, b := range grid {
-		for _, a := range grid {
+	for _, b := range gb {
+		for _, a := range ga {
 			as, bs = append(as, a), append(bs, b)
 		}
 	}
-	s := lossSurface{A: grid, B: grid}
+	s := lossSurface{A: ga, B: gb}
 	for _, split := range []tfgraph.Split{tfgraph.Train, tfgraph.Test} {
 		loss, acc, err := m.LossPlane(split, p.Origin, p.D1, p.D2, as, bs, 0)
 		if err != nil {
 			return lossSurface{}, err
 		}
-		l, a := rows(loss, len(grid)), rows(acc, len(grid))
+		l, a := rows(loss, len(ga)), rows(acc, len(ga))
 		if split == tfgraph.Train {
 			s.Train, s.TrainAccuracy = l, a
 		} else {
@@ -143,4 +135,47 @@ func filterNormalizedPlane(m *tfgraph.Model, seed uint64) (analysis.Plane, error
 		return analysis.Plane{}, err
 	}
 	return analysis.Plane{Origin: theta, D1: d1, D2: d2}, nil
+}
+
+// writeSLQ writes the quadrature rule of the spectral density d as rows of split slq:
+// one node and one weight per step, the weights divided by the number of runs so that
+// a model's weights sum to 1 and the broadened density is Σ w·N(λ; node, σ²).
+func writeSLQ(rec *Recorder, run, model string, seed uint64, d *analysis.Density) error {
+	step := 0
+	for r := range d.Nodes {
+		for k, node := range d.Nodes[r] {
+			w := d.Weights[r][k] / float64(len(d.Nodes))
+			if err := rec.AddSeeded(run, model, records.SplitSLQ, seed, step, NoEpoch, records.MetricSLQNode, node); err != nil {
+				return err
+			}
+			if err := rec.AddSeeded(run, model, records.SplitSLQ, seed, step, NoEpoch, records.MetricSLQWeight, w); err != nil {
+				return err
+			}
+			step++
+		}
+	}
+	return nil
+}
+
+// batchHVP returns the exact Hessian-vector products of m's full training loss as a
+// batched operator: one session run for all the vectors of a call.
+func batchHVP(m *tfgraph.Model) analysis.BatchHVP {
+	return func(vs, outs [][]float64) error {
+		hv, err := m.HVPs(vs)
+		if err != nil {
+			return err
+		}
+		for i := range hv {
+			copy(outs[i], hv[i])
+		}
+		return nil
+	}
+}
+
+// symmetricGrid returns n evenly spaced points on [-r, r]; n is odd, so that 0, the
+// trained model, is the middle point.
+func symmetricGrid(n int, r float64) []float64 {
+	g := analysis.Grid(n, -r, r)
+	g[n/2] = 0
+	return g
 }

@@ -98,7 +98,7 @@ func TestSurfaceOnMatchesEvaluation(t *testing.T) {
 		t.Fatal(err)
 	}
 	grid := analysis.Grid(5, -1, 1)
-	s, err := surfaceOn(m, p, grid)
+	s, err := surfaceOn(m, p, grid, grid)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,7 +46,8 @@ var shardFolders = []string{records.ParamsDir, snapshotsDir}
 //
 // Before writing anything it checks that shards 0 to count-1 are all there, finished
 // ok, of p, and agree on the shard count, settings, base seed, seeds, profile, schema
-// and hw1 version; otherwise it returns a *MergeError naming the first faulty shard.
+// and hw1 version, and that this is that version of hw1 (version); otherwise it
+// returns a *MergeError naming the first faulty shard.
 // env supplies the output folder and the log; the settings, profile and seed come
 // from the shards.
 func Merge(ctx context.Context, p Problem, env Env, count int, version string) (*RunResult, error) {
@@ -57,6 +58,10 @@ func Merge(ctx context.Context, p Problem, env Env, count int, version string) (
 	}
 	first := mans[0]
 	res.Shards = len(mans)
+	if first.HW1Version != version {
+		// The finish step runs here: with other code it could summarise differently.
+		return res, &MergeError{Problem: p.Name, Shard: -1, Reason: fmt.Sprintf("the shards were run by hw1 %s, this is hw1 %s", first.HW1Version, version)}
+	}
 	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
 		return res, fmt.Errorf("problems: %s: cannot create output folder: %w", p.Name, err)
 	}

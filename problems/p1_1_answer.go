@@ -120,20 +120,18 @@ func median(xs []float64) float64 {
 // answer11 reports, for each function, every model's final training MSE over seeds,
 // how many seeds got past the plateau, each deeper model against the shallowest with
 // its interval, and whether the ranking holds across seeds.
-func answer11(res RunResult) string {
-	var s summary11
-	if err := res.DecodeSummary(&s); err != nil {
-		return err.Error()
-	}
-	var b strings.Builder
+func answer11(res RunResult) string { return answerFrom(res, write11) }
+
+// write11 writes the answer of 1-1 from its summary.
+func write11(s *summary11, b *strings.Builder) {
 	var counts []string
 	for _, m := range s.Models {
 		counts = append(counts, fmt.Sprintf("%s %d", m.Model, m.Params))
 	}
-	fmt.Fprintf(&b, "%d seeds per model and function, %d epochs of batch %d on %d points (parameters: %s). ", s.Seeds, s.Epochs, s.Batch, s.Points, strings.Join(counts, ", "))
-	fmt.Fprintf(&b, "A training is past the plateau when its final training MSE is below %.2g times the MSE of the best constant prediction.\n\n", s.PlateauFraction)
+	fmt.Fprintf(b, "%d seeds per model and function, %d epochs of batch %d on %d points (parameters: %s). ", s.Seeds, s.Epochs, s.Batch, s.Points, strings.Join(counts, ", "))
+	fmt.Fprintf(b, "A training is past the plateau when its final training MSE is below %.2g times the MSE of the best constant prediction.\n\n", s.PlateauFraction)
 	for fi, fn := range s.Functions {
-		fmt.Fprintf(&b, "On %s (plateau threshold MSE %.3g): ", fn.Function, fn.Threshold)
+		fmt.Fprintf(b, "On %s (plateau threshold MSE %.3g): ", fn.Function, fn.Threshold)
 		var parts []string
 		for _, f := range s.Fits {
 			if f.Function == fn.Function {
@@ -151,15 +149,14 @@ func answer11(res RunResult) string {
 			} else if e.Estimate.Excludes(0) {
 				verdict = e.B + " fits better"
 			}
-			fmt.Fprintf(&b, "%s minus %s, final log10 MSE: %s; %s is lower in %s seeds: %s. ", e.A, e.B, interval(e.Estimate, 2), e.A, ofSeeds(e.Lower, e.Estimate.N), verdict)
+			fmt.Fprintf(b, "%s minus %s, final log10 MSE: %s; %s is lower in %s seeds: %s. ", e.A, e.B, interval(e.Estimate, 2), e.A, ofSeeds(e.Lower, e.Estimate.N), verdict)
 		}
 		o := s.Orderings[fi]
 		if o.Share == 1 {
-			fmt.Fprintf(&b, "Ranking by mean log10 MSE, lowest first: %s, the same in every seed.", strings.Join(o.Order, " < "))
+			fmt.Fprintf(b, "Ranking by mean log10 MSE, lowest first: %s, the same in every seed.", strings.Join(o.Order, " < "))
 		} else {
-			fmt.Fprintf(&b, "Ranking by mean log10 MSE, lowest first: %s; this ordering is not the same across seeds: it holds in %s seeds.", strings.Join(o.Order, " < "), ofSeeds(o.Share, o.Seeds))
+			fmt.Fprintf(b, "Ranking by mean log10 MSE, lowest first: %s; this ordering is not the same across seeds: it holds in %s seeds.", strings.Join(o.Order, " < "), ofSeeds(o.Share, o.Seeds))
 		}
 		b.WriteString("\n\n")
 	}
-	return strings.TrimSpace(b.String())
 }

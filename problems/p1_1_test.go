@@ -69,11 +69,8 @@ func repeat(w, n int) []int {
 func TestProblem11DeepFitsSmoothFunction(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "1-1", testEnv(t, nil))
-	var s summary11
-	if err := res.DecodeSummary(&s); err != nil {
-		t.Fatal(err)
-	}
-	check11(t, &s, tab, []string{"sinc", "sign"}, 4, 5)
+	s := mustSummary[summary11](t, res)
+	check11(t, s, tab, []string{"sinc", "sign"}, 4, 5)
 	lo, hi := math.Inf(1), 0.0
 	for _, m := range s.Models {
 		lo, hi = math.Min(lo, float64(m.Params)), math.Max(hi, float64(m.Params))

@@ -109,15 +109,13 @@ func percents(xs []float64) []float64 {
 
 // answer12 reports every model's test accuracy over seeds, each model against the
 // first with its interval, and whether the ranking holds in every seed.
-func answer12(res RunResult) string {
-	var s summary12
-	if err := res.DecodeSummary(&s); err != nil {
-		return err.Error()
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d seeds per model, %d epochs of batch %d. ", s.Seeds, s.Epochs, s.Batch)
+func answer12(res RunResult) string { return answerFrom(res, write12) }
+
+// write12 writes the answer of 1-2 from its summary.
+func write12(s *summary12, b *strings.Builder) {
+	fmt.Fprintf(b, "%d seeds per model, %d epochs of batch %d. ", s.Seeds, s.Epochs, s.Batch)
 	for ti, t := range s.Tasks {
-		fmt.Fprintf(&b, "On %s (%d training and %d test images): ", t.Task, t.Train, t.Test)
+		fmt.Fprintf(b, "On %s (%d training and %d test images): ", t.Task, t.Train, t.Test)
 		var parts []string
 		for _, m := range s.Models {
 			if m.Task == t.Task {
@@ -136,19 +134,18 @@ func answer12(res RunResult) string {
 					verdict = e.B + " is better"
 				}
 			}
-			fmt.Fprintf(&b, "%s minus %s, test accuracy: %s points, %s higher in %s seeds: %s. ", e.A, e.B, e.Estimate.Interval(2), e.A, ofSeeds(e.Higher, e.Estimate.N), verdict)
+			fmt.Fprintf(b, "%s minus %s, test accuracy: %s points, %s higher in %s seeds: %s. ", e.A, e.B, e.Estimate.Interval(2), e.A, ofSeeds(e.Higher, e.Estimate.N), verdict)
 		}
 		if ti < len(s.Orderings) {
 			o := s.Orderings[ti]
-			fmt.Fprintf(&b, "Ranking by mean test accuracy, best first: %s", strings.Join(o.Order, " > "))
+			fmt.Fprintf(b, "Ranking by mean test accuracy, best first: %s", strings.Join(o.Order, " > "))
 			if o.Share == 1 {
 				b.WriteString(", the same in every seed. ")
 			} else {
-				fmt.Fprintf(&b, "; not the same across seeds: it holds in %s seeds. ", ofSeeds(o.Share, o.Seeds))
+				fmt.Fprintf(b, "; not the same across seeds: it holds in %s seeds. ", ofSeeds(o.Share, o.Seeds))
 			}
 		}
 	}
-	return strings.TrimSpace(b.String())
 }
 
 // scaled returns e with its values multiplied by k (accuracies as percentages).

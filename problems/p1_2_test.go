@@ -15,12 +15,9 @@ func TestProblem12CNNLearnsDigits(t *testing.T) {
 	env := testEnv(t, nil)
 	env.Dataset = "digits"
 	res, tab := mustExecute(t, "1-2", env)
-	var s summary12
-	if err := res.DecodeSummary(&s); err != nil {
-		t.Fatal(err)
-	}
+	s := mustSummary[summary12](t, res)
 	set := defaults12(Quick).(*settings12)
-	check12(t, &s, tab, set.Seeds, set.Epochs)
+	check12(t, s, tab, set.Seeds, set.Epochs)
 	best, params := 0.0, map[string]int{}
 	for _, m := range s.Models {
 		params[m.Model] = m.Params

@@ -34,16 +34,21 @@ type settings21 struct {
 	Train int `set:"train" range:"[0,60000]"`
 	// Layer is the index of the layer whose parameters get their own PCA.
 	Layer int `set:"layer" range:"[0,len(hidden)]"`
+	// SurfacePoints (odd; 0 skips them) is the number of grid points per axis of the loss
+	// surfaces around the first run's trained model, SurfaceRange the half-width of the
+	// grid along each filter-normalised random direction (Li et al. 2018 draw [-1, 1]).
+	SurfacePoints int     `set:"surface_points" range:"[0,inf)"`
+	SurfaceRange  float64 `set:"surface_range" range:"(0,inf)"`
 }
 
 func defaults21(p Profile) any {
 	s := &settings21{
 		Runs: 8, Hidden: []int{15, 30}, Activation: "relu",
 		Optimizer: "adam", LearningRate: 1e-3, Epochs: 24, Batch: 100,
-		Every: 3, Train: 0, Layer: 0,
+		Every: 3, Train: 0, Layer: 0, SurfacePoints: 21, SurfaceRange: 1,
 	}
 	if p == Full {
-		s.Epochs, s.Batch = 30, 64
+		s.Epochs, s.Batch, s.SurfacePoints = 30, 64, 41
 	}
 	return s
 }
@@ -253,6 +258,8 @@ type summary21 struct {
 	InitialDistance records.Estimate `json:"initial_distance"`
 	// PCA has the variance the first two components explain, per view.
 	PCA []pca21 `json:"pca"`
+	// Surfaces are the loss surfaces around the first run's trained model.
+	Surfaces []surface21 `json:"surfaces,omitempty"`
 }
 
 // runRow21 is one training of 2-1.
@@ -317,5 +324,6 @@ func answer21(res RunResult) string {
 	} else {
 		b.WriteString("the runs travel further than the distance that finally separates them.")
 	}
+	b.WriteString(surfaceText21(sum.Surfaces))
 	return b.String()
 }

@@ -17,7 +17,9 @@ func snapshotPath(dir, run string) string {
 }
 
 // finish21 runs 2-1's analysis over all runs from their snapshot files: one PCA of
-// every snapshot of every run per view, the projections and the typed summary.
+// every snapshot of every run per view, the projections, the loss surfaces around the
+// first run's trained model (in the PCA plane of its trajectory among others) and the
+// typed summary.
 func finish21(_ context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings21](env, rec, defaults21)
 	if err != nil {
@@ -68,6 +70,9 @@ func finish21(_ context.Context, env *Env, rec *Recorder) error {
 		}
 		sum.PCA = append(sum.PCA, pca21{View: v.split, Dims: v.hi - v.lo, Explained1: e1, Explained2: e2})
 		env.log().Info("pca", "split", v.split, "dims", v.hi-v.lo, "explained1", e1, "explained2", e2)
+	}
+	if sum.Surfaces, err = surfaces21(env, rec, s, spec, train, ds.Test, names[0], seeds[0], runs[0]); err != nil {
+		return err
 	}
 	if err := rec.SetSummary(sum); err != nil {
 		return err

@@ -76,19 +76,13 @@ func check21(t *testing.T, dir string, runs, minSnaps int) records.Table {
 }
 
 func init() {
-	tinyChecks["2-1"] = func(t *testing.T, res *RunResult, _ records.Table) {
-		over := tinySettings["2-1"]
-		s := defaults21(Quick).(*settings21)
-		if err := applyOverrides(s, over); err != nil {
-			t.Fatal(err)
-		}
+	tinyChecks["2-1"] = func(t *testing.T, res *RunResult, tab records.Table) {
+		s := tinyConfig[settings21](t, "2-1", defaults21)
 		check21(t, res.Dir, s.Runs, s.Epochs/s.Every+1)
-		var sum summary21
-		if err := res.DecodeSummary(&sum); err != nil {
-			t.Fatal(err)
-		}
+		checkSurfaces21(t, tab, s.SurfacePoints)
+		sum := mustSummary[summary21](t, res)
 		if len(sum.Runs) != s.Runs || sum.FinalTrainAcc.N != s.Runs || len(sum.PCA) != 2 || sum.InitialDistance.N != s.Runs*(s.Runs-1)/2 {
-			t.Errorf("summary %+v for %d runs", sum, s.Runs)
+			t.Errorf("summary %+v for %d runs", *sum, s.Runs)
 		}
 	}
 }
@@ -97,12 +91,10 @@ func TestP21QuickProfile(t *testing.T) {
 	quickProfileOnly(t)
 	p, _ := Lookup("2-1")
 	env := testEnv(t, nil)
-	res, _ := mustExecute(t, "2-1", env)
+	res, tab := mustExecute(t, "2-1", env)
 	check21(t, env.Dir, 8, 8)
-	var sum summary21
-	if err := res.DecodeSummary(&sum); err != nil {
-		t.Fatal(err)
-	}
+	checkSurfaces21(t, tab, 21)
+	sum := mustSummary[summary21](t, res)
 	if sum.SnapshotsPerRun < 8 || len(sum.Runs) != 8 || sum.FinalTrainAcc.N != 8 {
 		t.Errorf("%d snapshots per run, %d runs, accuracy over %d: want at least 8, 8 and 8", sum.SnapshotsPerRun, len(sum.Runs), sum.FinalTrainAcc.N)
 	}
@@ -151,7 +143,7 @@ func interrupted(t *testing.T, p Problem, env Env, epochs int64) {
 
 func TestP21ResumeAfterInterrupt(t *testing.T) {
 	p, _ := Lookup("2-1")
-	over := map[string]string{"runs": "3", "epochs": "7", "every": "2", "train": "600", "batch": "100"}
+	over := map[string]string{"runs": "3", "epochs": "7", "every": "2", "train": "600", "batch": "100", "surface_points": "5"}
 	env := testEnv(t, over)
 	// Stop in run 2 at its recorded epoch 4 (checkpointed), then in run 3 after its
 	// epoch 1 (no checkpoint yet: run 3 starts over), then finish.
@@ -179,7 +171,8 @@ func TestP21ResumeAfterInterrupt(t *testing.T) {
 	}
 	same := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
 	if len(got.PCA) != 2 || len(exp.PCA) != 2 || !same(got.PCA[0].Explained1, exp.PCA[0].Explained1) || !same(got.PCA[1].Explained1, exp.PCA[1].Explained1) ||
-		!same(got.FinalTrainAcc.Mean, exp.FinalTrainAcc.Mean) || !same(got.FinalDistance.Mean, exp.FinalDistance.Mean) {
+		!same(got.FinalTrainAcc.Mean, exp.FinalTrainAcc.Mean) || !same(got.FinalDistance.Mean, exp.FinalDistance.Mean) ||
+		len(got.Surfaces) != 2 || len(exp.Surfaces) != 2 || !same(got.Surfaces[1].MaxTrain, exp.Surfaces[1].MaxTrain) {
 		t.Errorf("resumed summary %+v, uninterrupted %+v", got, exp)
 	}
 }

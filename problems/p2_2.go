@@ -74,6 +74,12 @@ type settings22 struct {
 	// models (the networks are too small to use more than one core each); the results
 	// do not depend on it.
 	Workers int `set:"workers" range:"[1,64]"`
+	// DensityRuns is the number of end points, the first ones, whose Hessian also gets
+	// its spectral density by stochastic Lanczos quadrature (DensityProbes start vectors
+	// of DensityIters Lanczos iterations), to be drawn beside the exact spectrum.
+	DensityRuns   int `set:"density_runs" range:"[0,inf)"`
+	DensityProbes int `set:"density_probes" range:"[1,inf)"`
+	DensityIters  int `set:"density_iters" range:"[1,inf)"`
 }
 
 // defaults22 returns 2-2's settings. Both profiles run 100 minimal-ratio trainings,
@@ -92,7 +98,7 @@ func defaults22(p Profile) any {
 		Phase2Newton: 60, Phase2Reuse: 25, Phase2Damping: 1e-3, Phase2Steps: 300, Tol: 1e-4, EigTol: 1e-5,
 		AbsTols: []float64{0, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
 		RelTols: []float64{1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
-		Workers: 2,
+		Workers: 2, DensityRuns: 4, DensityProbes: 50, DensityIters: 20,
 	}
 	if p == Full {
 		s.MNISTEpochs, s.FnEpochs = 10, 20000

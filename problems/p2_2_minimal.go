@@ -29,6 +29,9 @@ type minimalResult struct {
 	Params                     int
 	// Eigenvalues is the spectrum of the full Hessian, ascending.
 	Eigenvalues []float64
+	// Density is its spectral density by stochastic Lanczos quadrature, for the first
+	// s.DensityRuns end points; nil for the others.
+	Density *analysis.Density
 }
 
 func (r minimalResult) values() []float64 {
@@ -123,7 +126,7 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22, 
 					out[i] <- outcome{err: err}
 					continue
 				}
-				r, err := endPoint(ctx, rec, s, spec, train, an, units[i].Name, units[i].Seed, env.session())
+				r, err := endPoint(ctx, rec, s, spec, train, an, i, units[i].Seed, env.session())
 				out[i] <- outcome{r, err}
 			}
 		}()
@@ -156,10 +159,9 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22, 
 	return nil
 }
 
-// endPoint trains the training of run from seed to its end point on an
-// (trainToCritical), computes the Hessian's spectrum there and exports the end point's
-// parameters.
-func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, run string, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
+// endPoint trains training i from seed to its end point on an (trainToCritical),
+// computes the Hessian's spectrum there and exports the end point's parameters.
+func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, i int, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
 	r, err := trainToCritical(ctx, s, spec, train, an, seed, sess)
 	if err != nil {
 		return r, err
@@ -167,8 +169,13 @@ func endPoint(ctx context.Context, rec *Recorder, s *settings22, spec tfgraph.Sp
 	if err := hessianSpectrum(an, s.EigTol, &r); err != nil {
 		return r, err
 	}
+	if i < s.DensityRuns {
+		if r.Density, err = density22(an, s, seed); err != nil {
+			return r, err
+		}
+	}
 	return r, exportParams(rec, an, paramsExport{
-		Run: run, Model: model22, Seed: seed, DType: tfgraph.Float64,
+		Run: fmt.Sprintf("seed-%d", i+1), Model: model22, Seed: seed, DType: tfgraph.Float64,
 		Data:    functionData(s.Function, s.Points, s.Lo, s.Hi),
 		Metrics: map[string]float64{"train_loss": r.Loss, "grad_norm": r.GradNorm, "minimal_ratio": r.Ratio},
 	})
@@ -207,6 +214,11 @@ func writeMinimal(rec *Recorder, s *settings22, run string, r minimalResult) err
 	}
 	for k, ev := range r.Eigenvalues {
 		if err := add(records.SplitSpectrum, k, records.MetricEigenvalue, ev); err != nil {
+			return err
+		}
+	}
+	if r.Density != nil {
+		if err := writeSLQ(rec, run, model22, r.Seed, r.Density); err != nil {
 			return err
 		}
 	}

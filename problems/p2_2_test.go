@@ -20,11 +20,7 @@ import (
 
 func init() {
 	tinyChecks["2-2"] = func(t *testing.T, res *RunResult, tab records.Table) {
-		over := tinySettings["2-2"]
-		s := defaults22(Quick).(*settings22)
-		if err := applyOverrides(s, over); err != nil {
-			t.Fatal(err)
-		}
+		s := tinyConfig[settings22](t, "2-2", defaults22)
 		converged := 0
 		for _, r := range tab.Split("train").Metric("converged") {
 			converged += int(r.Value)
@@ -33,6 +29,7 @@ func init() {
 			checkPhase2Steps(t, s, tab, fmt.Sprintf("seed-%d", i))
 		}
 		checkSummary22(t, res, tab, s, converged)
+		checkDensity22(t, tab, s)
 	}
 }
 
@@ -42,6 +39,7 @@ func TestP22QuickProfile(t *testing.T) {
 	res, tab := mustExecute(t, "2-2", env)
 	p, _ := Lookup("2-2")
 	t.Log(p.Answer(*res))
+	checkDensity22(t, tab, defaults22(Quick).(*settings22))
 	for _, task := range []string{"mnist", "sinc"} {
 		run := "gradnorm-" + task
 		rows := tab.Run(run).Split("train")
@@ -263,6 +261,11 @@ func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
 			t.Errorf("seed-%d: %d rows, want %d", i, n, len(metrics22))
 		}
 	}
+	s := defaults22(Quick).(*settings22)
+	if err := applyOverrides(s, over); err != nil {
+		t.Fatal(err)
+	}
+	checkDensity22(t, tab, s)
 	for _, run := range []string{"gradnorm-mnist", "gradnorm-sinc"} {
 		seen := map[int]int{}
 		for _, r := range tab.Run(run).Metric("loss") {
@@ -295,10 +298,7 @@ func TestP22ResumeSkipsFinishedTrainings(t *testing.T) {
 // every row, and one exported end point per training.
 func checkSummary22(t *testing.T, res *RunResult, tab records.Table, s *settings22, converged int) {
 	t.Helper()
-	var sum summary22
-	if err := res.DecodeSummary(&sum); err != nil {
-		t.Fatal(err)
-	}
+	sum := mustSummary[summary22](t, res)
 	if sum.Trainings != s.Trainings || sum.Converged != converged {
 		t.Errorf("summary: %d trainings, %d converged; records: %d, %d", sum.Trainings, sum.Converged, s.Trainings, converged)
 	}

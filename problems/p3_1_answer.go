@@ -74,36 +74,34 @@ func (s *summary31) fill(outcomes map[string][]outcome31) {
 
 // answer31 says whether the network fitted the random labels in every seed, in how
 // many epochs, and what its test accuracy was, against the true-label contrast.
-func answer31(res RunResult) string {
-	var s summary31
-	if err := res.DecodeSummary(&s); err != nil {
-		return err.Error()
-	}
+func answer31(res RunResult) string { return answerFrom(res, write31) }
+
+// write31 writes the answer of 3-1 from its summary.
+func write31(s *summary31, b *strings.Builder) {
 	if len(s.Runs) == 0 {
-		return "No training finished."
+		b.WriteString("No training finished.")
+		return
 	}
 	r := s.Runs[0]
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d repetitions, each with its own random labels and initialisation, on %d training and %d test digits; the %d-parameter MLP trains until %.0f%% training accuracy or %d epochs. ",
+	fmt.Fprintf(b, "%d repetitions, each with its own random labels and initialisation, on %d training and %d test digits; the %d-parameter MLP trains until %.0f%% training accuracy or %d epochs. ",
 		s.Seeds, s.Train, s.Test, s.Params, 100*s.Target, s.EpochBudget)
 	switch {
 	case r.Reached == s.Seeds:
-		fmt.Fprintf(&b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
 	case r.Reached > 0:
-		fmt.Fprintf(&b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
 	default:
-		fmt.Fprintf(&b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, scaled(r.TrainAccuracy, 100).Interval(4))
+		fmt.Fprintf(b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, scaled(r.TrainAccuracy, 100).Interval(4))
 	}
-	fmt.Fprintf(&b, "Its test accuracy ended at %s%% (chance is 10%%) and its test loss went from %s after the first epoch to %s: what it learned about the random labels does not transfer to the true ones. ",
+	fmt.Fprintf(b, "Its test accuracy ended at %s%% (chance is 10%%) and its test loss went from %s after the first epoch to %s: what it learned about the random labels does not transfer to the true ones. ",
 		scaled(r.TestAccuracy, 100).Interval(3), r.FirstTestLoss.Interval(3), r.TestLoss.Interval(3))
 	if len(s.Runs) > 1 {
 		t := s.Runs[1]
-		fmt.Fprintf(&b, "With the true labels the same model reached %s%% training accuracy in %s epochs (%d of %d repetitions reached the target) and %s%% test accuracy",
+		fmt.Fprintf(b, "With the true labels the same model reached %s%% training accuracy in %s epochs (%d of %d repetitions reached the target) and %s%% test accuracy",
 			scaled(t.TrainAccuracy, 100).Interval(4), t.Epochs.Interval(3), t.Reached, s.Seeds, scaled(t.TestAccuracy, 100).Interval(4))
 		if !math.IsNaN(s.EpochRatio.Mean) {
-			fmt.Fprintf(&b, "; fitting noise took %s times as many epochs", s.EpochRatio.Interval(3))
+			fmt.Fprintf(b, "; fitting noise took %s times as many epochs", s.EpochRatio.Interval(3))
 		}
 		b.WriteString(".")
 	}
-	return b.String()
 }

@@ -13,12 +13,9 @@ import (
 func TestProblem31FitsRandomLabels(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-1", testEnv(t, nil))
-	var s summary31
-	if err := res.DecodeSummary(&s); err != nil {
-		t.Fatal(err)
-	}
+	s := mustSummary[summary31](t, res)
 	set := defaults31(Quick).(*settings31)
-	check31(t, &s, tab, set.Seeds, true)
+	check31(t, s, tab, set.Seeds, true)
 	if s.Train < 4000 {
 		t.Errorf("quick 3-1 trains on %d digits, want at least 4,000 (8,000 does not fit the budget)", s.Train)
 	}

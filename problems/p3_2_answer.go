@@ -122,37 +122,35 @@ func bestOf(pts []point32, value func(point32) []float64, high bool) best32 {
 // answer32 describes how the train and test metrics move with the number of parameters,
 // with intervals over seeds, every model's test accuracy, and how often the best model
 // is the best in each seed.
-func answer32(res RunResult) string {
-	var s summary32
-	if err := res.DecodeSummary(&s); err != nil {
-		return err.Error()
-	}
+func answer32(res RunResult) string { return answerFrom(res, write32) }
+
+// write32 writes the answer of 3-2 from its summary.
+func write32(s *summary32, b *strings.Builder) {
 	if len(s.Models) == 0 {
-		return "No model finished."
+		b.WriteString("No model finished.")
+		return
 	}
 	small, large := s.Models[0], s.Models[len(s.Models)-1]
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d models from %d to %d parameters (%.0fx), %d seeds each, all trained for %d epochs on %d digits and tested on %d. ",
+	fmt.Fprintf(b, "%d models from %d to %d parameters (%.0fx), %d seeds each, all trained for %d epochs on %d digits and tested on %d. ",
 		len(s.Models), small.Params, large.Params, float64(large.Params)/float64(small.Params), s.Seeds, s.Epochs, s.Train, s.Test)
 	var parts []string
 	for _, m := range s.Models {
 		parts = append(parts, fmt.Sprintf("%d: %.1f%%", m.Params, 100*m.TestAccuracy.Mean))
 	}
-	fmt.Fprintf(&b, "Mean test accuracy by parameter count: %s. ", strings.Join(parts, ", "))
-	fmt.Fprintf(&b, "Training accuracy goes from %s%% for the smallest to %s%% for the largest (Spearman correlation with the parameter count %s). ",
+	fmt.Fprintf(b, "Mean test accuracy by parameter count: %s. ", strings.Join(parts, ", "))
+	fmt.Fprintf(b, "Training accuracy goes from %s%% for the smallest to %s%% for the largest (Spearman correlation with the parameter count %s). ",
 		scaled(small.TrainAccuracy, 100).Interval(3), scaled(large.TrainAccuracy, 100).Interval(4), s.TrainAccuracyRank.Interval(2))
-	fmt.Fprintf(&b, "Test accuracy is best on average at %d parameters (best in %s seeds) and test loss lowest at %d parameters (lowest in %s seeds). ",
+	fmt.Fprintf(b, "Test accuracy is best on average at %d parameters (best in %s seeds) and test loss lowest at %d parameters (lowest in %s seeds). ",
 		s.BestTestAccuracy.Params, ofSeeds(s.BestTestAccuracy.Share, s.Seeds), s.BestTestLoss.Params, ofSeeds(s.BestTestLoss.Share, s.Seeds))
-	fmt.Fprintf(&b, "The generalization gap (train minus test accuracy) is %s points for the smallest model and %s for the largest. ",
+	fmt.Fprintf(b, "The generalization gap (train minus test accuracy) is %s points for the smallest model and %s for the largest. ",
 		scaled(small.Gap, 100).Interval(2), scaled(large.Gap, 100).Interval(2))
 	e := s.LargestMinusBest
 	switch {
 	case e.A == e.B:
 		b.WriteString("The test loss kept falling up to the largest model.")
 	case e.Estimate.Excludes(0) && e.Estimate.Mean > 0:
-		fmt.Fprintf(&b, "The largest model's test loss is above the best model's by %s (higher in %s seeds): the larger models overfit in test loss.", e.Estimate.Interval(2), ofSeeds(e.Higher, e.Estimate.N))
+		fmt.Fprintf(b, "The largest model's test loss is above the best model's by %s (higher in %s seeds): the larger models overfit in test loss.", e.Estimate.Interval(2), ofSeeds(e.Higher, e.Estimate.N))
 	default:
-		fmt.Fprintf(&b, "The largest model minus the best one in test loss: %s (higher in %s seeds); the interval contains 0, so past %d parameters the test loss does not clearly change.", e.Estimate.Interval(2), ofSeeds(e.Higher, e.Estimate.N), s.BestTestLoss.Params)
+		fmt.Fprintf(b, "The largest model minus the best one in test loss: %s (higher in %s seeds); the interval contains 0, so past %d parameters the test loss does not clearly change.", e.Estimate.Interval(2), ofSeeds(e.Higher, e.Estimate.N), s.BestTestLoss.Params)
 	}
-	return b.String()
 }

@@ -14,12 +14,9 @@ import (
 func TestProblem32ParamSweep(t *testing.T) {
 	quickProfileOnly(t)
 	res, tab := mustExecute(t, "3-2", testEnv(t, nil))
-	var s summary32
-	if err := res.DecodeSummary(&s); err != nil {
-		t.Fatal(err)
-	}
+	s := mustSummary[summary32](t, res)
 	set := defaults32(Quick).(*settings32)
-	check32(t, &s, tab, set.Seeds, len(set.Widths))
+	check32(t, s, tab, set.Seeds, len(set.Widths))
 	if r := float64(s.Models[len(s.Models)-1].Params) / float64(s.Models[0].Params); r < 100 {
 		t.Errorf("parameter counts span %.0fx, want at least 100x", r)
 	}

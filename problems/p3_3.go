@@ -67,6 +67,16 @@ type settings33 struct {
 	SpectrumIters    int `set:"spectrum_iters" range:"[0,inf)"`
 	SpectrumProbes   int `set:"spectrum_probes" range:"[2,inf)"`
 	SpectrumExamples int `set:"spectrum_examples" range:"[0,60000]"`
+	// DensityRuns Rademacher start vectors of DensityIters Lanczos iterations each give
+	// the spectral density of the same Hessian (stochastic Lanczos quadrature) for every
+	// model of the sweep; DensityRuns 0 skips it, as SpectrumIters 0 does.
+	DensityRuns  int `set:"density_runs" range:"[0,inf)"`
+	DensityIters int `set:"density_iters" range:"[1,inf)"`
+	// FilterPoints (odd; 0 skips it) is the number of points on [-FilterRange,
+	// FilterRange] of the loss along a filter-normalised direction through each
+	// model of the interpolations (Li et al. 2018).
+	FilterPoints int     `set:"filter_points" range:"[0,inf)"`
+	FilterRange  float64 `set:"filter_range" range:"(0,inf)"`
 }
 
 // defaults33 returns 3-3's settings. The quick profile trains a 784-64-64-10 MLP on the
@@ -75,7 +85,10 @@ type settings33 struct {
 // profile trains 784-256-256-10 on the whole training set with 5 seeds, batch 16 against
 // 6,000 (10% of MNIST's training set). The Hessian of every model's training loss is
 // probed on a training subset with 10 Lanczos iterations and 10 Hutchinson probes on
-// 256 examples (quick) or 30 and 50 on 6,000 (full).
+// 256 examples (quick) or 30 and 50 on 6,000 (full), and its spectral density by
+// stochastic Lanczos quadrature from 3 runs of 10 iterations (quick) or 30 (full);
+// the models of the interpolations get the loss along a filter-normalised direction at
+// 41 (quick) or 51 (full) points of [-1, 1].
 func defaults33(p Profile) any {
 	s := &settings33{
 		Hidden: []int{64, 64}, Train: 1024, Seeds: 3, SensitivityExamples: 500,
@@ -86,6 +99,7 @@ func defaults33(p Profile) any {
 		Alphas: 61, AlphaMin: -1, AlphaMax: 2,
 		SharpnessEps: []float64{1e-3, 5e-4}, SharpnessIters: 10, SharpnessStep: 0.5, Subspace: 100,
 		SpectrumIters: 10, SpectrumProbes: 10, SpectrumExamples: 256,
+		DensityRuns: 3, DensityIters: 10, FilterPoints: 41, FilterRange: 1,
 	}
 	if p == Full {
 		s.Hidden, s.Train, s.Seeds, s.StepBudget, s.SensitivityExamples = []int{256, 256}, 0, 5, 20000, 0
@@ -93,6 +107,7 @@ func defaults33(p Profile) any {
 		s.PairBatches = []int{256, 6000}
 		s.SharpnessIters, s.SharpnessStep = 20, 0.25
 		s.SpectrumIters, s.SpectrumProbes, s.SpectrumExamples = 30, 50, 6000
+		s.DensityRuns, s.DensityIters, s.FilterPoints = 3, 30, 51
 	}
 	return s
 }

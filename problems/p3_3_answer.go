@@ -166,42 +166,38 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 
 // answer33 reports the interpolations, every batch size with intervals over seeds,
 // and the small against large batch comparison beside Keskar et al.'s figures.
-func answer33(res RunResult) string {
-	var sum summary33
-	if err := res.DecodeSummary(&sum); err != nil {
-		return err.Error()
-	}
-	var b strings.Builder
+func answer33(res RunResult) string { return answerFrom(res, write33) }
+
+// write33 writes the answer of 3-3 from its summary.
+func write33(sum *summary33, b *strings.Builder) {
 	for _, in := range sum.Interpolations {
-		fmt.Fprintf(&b, "%s: the training loss is %.3g at θ1 (%s) and %.3g at θ2 (%s); α = 0 and 1 reproduce them (largest difference %.2g) and it is %.3g halfway",
+		fmt.Fprintf(b, "%s: the training loss is %.3g at θ1 (%s) and %.3g at θ2 (%s); α = 0 and 1 reproduce them (largest difference %.2g) and it is %.3g halfway",
 			in.Run, in.Theta1TrainLoss, in.Theta1, in.Theta2TrainLoss, in.Theta2, in.MaxEndpointDiff, in.HalfTrainLoss)
 		if in.HalfTrainLoss > math.Max(in.Theta1TrainLoss, in.Theta2TrainLoss) {
 			b.WriteString(", a barrier between the two minima")
 		} else {
 			b.WriteString(", no barrier between them")
 		}
-		fmt.Fprintf(&b, "; test accuracy %.2f%% at θ1 and %.2f%% at θ2. ", 100*in.Theta1TestAcc, 100*in.Theta2TestAcc)
+		fmt.Fprintf(b, "; test accuracy %.2f%% at θ1 and %.2f%% at θ2. ", 100*in.Theta1TestAcc, 100*in.Theta2TestAcc)
 	}
-	fmt.Fprintf(&b, "Every model trained to the same criterion (%s; %s) on %d training examples, tested on %d. ", sum.Criterion, sum.LearningRate, sum.TrainExamples, sum.TestExamples)
+	fmt.Fprintf(b, "Every model trained to the same criterion (%s; %s) on %d training examples, tested on %d. ", sum.Criterion, sum.LearningRate, sum.TrainExamples, sum.TestExamples)
 	for _, m := range sum.Models {
-		fmt.Fprintf(&b, "Batch %d (lr %g): %d of %d seeds met it, in %s steps; test accuracy %s, sensitivity %s. ",
+		fmt.Fprintf(b, "Batch %d (lr %g): %d of %d seeds met it, in %s steps; test accuracy %s, sensitivity %s. ",
 			m.Batch, m.LearningRate, m.Reached, m.Trained, m.Steps.Interval(3), pct(m.TestAcc), m.Sensitivity.Interval(3))
 	}
 	if len(sum.Missed) > 0 {
-		fmt.Fprintf(&b, "Left out of the comparison for missing the criterion: %s. ", strings.Join(sum.Missed, "; "))
+		fmt.Fprintf(b, "Left out of the comparison for missing the criterion: %s. ", strings.Join(sum.Missed, "; "))
 	}
 	for _, c := range sum.Comparison {
-		fmt.Fprintf(&b, "%s, largest minus smallest batch: %s (large batch larger in %.0f%% of paired seeds)", c.Quantity, c.Diff.Interval(3), 100*c.LargerShare)
+		fmt.Fprintf(b, "%s, largest minus smallest batch: %s (large batch larger in %.0f%% of paired seeds)", c.Quantity, c.Diff.Interval(3), 100*c.LargerShare)
 		if c.Keskar != "" {
-			fmt.Fprintf(&b, "; here %s vs %s, Keskar's F1 %s", c.Small.Interval(3), c.Large.Interval(3), c.Keskar)
+			fmt.Fprintf(b, "; here %s vs %s, Keskar's F1 %s", c.Small.Interval(3), c.Large.Interval(3), c.Keskar)
 		}
 		b.WriteString(". ")
 	}
-	return strings.TrimSpace(b.String())
 }
 
 // pct formats an accuracy estimate in percent.
 func pct(e records.Estimate) string {
-	e.Mean, e.SD, e.Lo, e.Hi = 100*e.Mean, 100*e.SD, 100*e.Lo, 100*e.Hi
-	return e.Interval(4) + " (%)"
+	return scaled(e, 100).Interval(4) + " (%)"
 }

@@ -85,8 +85,9 @@ func units33(env *Env) ([]Unit, error) {
 }
 
 // finish33 reads every model of the sweep back from the records, interpolates
-// between the models of each pair from their exported parameters, and writes the
-// typed summary.
+// between the models of each pair from their exported parameters, measures the loss
+// along a filter-normalised direction through each of them, and writes the typed
+// summary.
 func finish33(ctx context.Context, env *Env, rec *Recorder) error {
 	s, err := loadSettings[settings33](env, rec, defaults33)
 	if err != nil {
@@ -129,6 +130,9 @@ func finish33(ctx context.Context, env *Env, rec *Recorder) error {
 		}
 		in, err := interpolate33(ctx, env, rec, x.meas, p.run, t1, t2, s)
 		if err != nil {
+			return err
+		}
+		if err := x.filterProfiles(p.run, t1, t2); err != nil {
 			return err
 		}
 		interps = append(interps, in)

@@ -69,5 +69,5 @@ func (x *exp33) spectrum(t *trained33, bi int) error {
 		}
 	}
 	x.env.log().Info("3-3", "model", t.name, "seed", t.cfg.seed+1, "lambda_max", top[0], "trace", tr.Trace, "trace_stderr", tr.StdErr)
-	return nil
+	return x.density(t)
 }

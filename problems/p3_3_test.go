@@ -35,11 +35,7 @@ func TestProblem33Flatness(t *testing.T) {
 
 func init() {
 	tinyChecks["3-3"] = func(t *testing.T, res *RunResult, tab records.Table) {
-		over := tinySettings["3-3"]
-		s := defaults33(Quick).(*settings33)
-		if err := applyOverrides(s, over); err != nil {
-			t.Fatal(err)
-		}
+		s := tinyConfig[settings33](t, "3-3", defaults33)
 		check33(t, res, tab, s)
 	}
 }
@@ -48,11 +44,9 @@ func init() {
 // TestProblem33Flatness).
 func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 	t.Helper()
-	var sum summary33
-	if err := res.DecodeSummary(&sum); err != nil {
-		t.Fatal(err)
-	}
-	checkInterpolations33(t, sum, tab, s.Alphas)
+	sum := mustSummary[summary33](t, res)
+	checkInterpolations33(t, *sum, tab, s.Alphas)
+	checkLandscape33(t, tab, s)
 	if sum.Seeds != s.Seeds || len(sum.Models) != len(s.Batches) {
 		t.Fatalf("%d seeds and %d batch sizes, settings %d and %d", sum.Seeds, len(sum.Models), s.Seeds, len(s.Batches))
 	}
@@ -92,7 +86,7 @@ func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 			t.Errorf("sharpness %+v, want finite and not negative", r)
 		}
 	}
-	checkComparison33(t, sum, sweep)
+	checkComparison33(t, *sum, sweep)
 	// One exported model per training: every (model, seed) with a training curve.
 	trained := map[records.Key]bool{}
 	for _, r := range tab.Run(records.RunTraining) {

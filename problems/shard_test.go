@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,62 +117,64 @@ func folders(t *testing.T, dir string) []string {
 // them in each case, and checks that Merge names that shard and writes nothing.
 func TestMergeRefuses(t *testing.T) {
 	cases := []struct {
-		name  string
-		spoil func(i int, m *records.Manifest) bool // false: leave shard i out
-		count int
-		shard int
+		name    string
+		spoil   func(i int, m *records.Manifest) bool // false: leave shard i out
+		count   int
+		shard   int
+		version string // of the merging hw1; "" is the shards' own
 	}{
-		{"missing shard", func(i int, _ *records.Manifest) bool { return i != 1 }, 0, 1},
-		{"fewer shards than asked", func(int, *records.Manifest) bool { return true }, 4, 3},
-		{"more shards than asked", func(int, *records.Manifest) bool { return true }, 2, 2},
+		{name: "merged by another hw1", spoil: func(int, *records.Manifest) bool { return true }, shard: -1, version: "0.2.0"},
+		{"missing shard", func(i int, _ *records.Manifest) bool { return i != 1 }, 0, 1, ""},
+		{"fewer shards than asked", func(int, *records.Manifest) bool { return true }, 4, 3, ""},
+		{"more shards than asked", func(int, *records.Manifest) bool { return true }, 2, 2, ""},
 		{"failed shard", func(i int, m *records.Manifest) bool {
 			if i == 2 {
 				m.Status, m.Error = records.StatusFailed, "problems: 2-2: out of memory"
 			}
 			return true
-		}, 0, 2},
+		}, 0, 2, ""},
 		{"running shard", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.Status, m.End = records.StatusRunning, time.Time{}
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"other settings", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.Settings["trainings"] = 5.0
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"other seed", func(i int, m *records.Manifest) bool {
 			if i == 2 {
 				m.Shard.Seed = 2
 			}
 			return true
-		}, 0, 2},
+		}, 0, 2, ""},
 		{"other hw1 version", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.HW1Version = "0.0.9"
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"other profile", func(i int, m *records.Manifest) bool {
 			if i == 2 {
 				m.Profile = "full"
 			}
 			return true
-		}, 0, 2},
+		}, 0, 2, ""},
 		{"other shard count", func(i int, m *records.Manifest) bool {
 			if i == 1 {
 				m.Shard.Count = 4
 			}
 			return true
-		}, 0, 1},
+		}, 0, 1, ""},
 		{"not a shard", func(i int, m *records.Manifest) bool {
 			if i == 0 {
 				m.Shard = nil
 			}
 			return true
-		}, 0, 0},
+		}, 0, 0, ""},
 	}
 	p, _ := Lookup(records.Problem22)
 	for _, c := range cases {
@@ -186,7 +189,11 @@ func TestMergeRefuses(t *testing.T) {
 			if c.count == 2 { // a fourth folder that a run of three shards does not have
 				writeShard(t, ShardDir(dir, 2), fakeShard(2, 3))
 			}
-			_, err := Merge(context.Background(), p, Env{Dir: dir}, c.count, "test")
+			version := "test"
+			if c.version != "" {
+				version = c.version
+			}
+			_, err := Merge(context.Background(), p, Env{Dir: dir}, c.count, version)
 			var me *MergeError
 			if !errors.As(err, &me) {
 				t.Fatalf("Merge: %v, want a *MergeError", err)
@@ -232,5 +239,69 @@ func writeShard(t *testing.T, dir string, m *records.Manifest) {
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestShardResumesAfterInterrupt interrupts one shard of 2-1 in its second run, checks
+// that Merge refuses it by name, resumes it with Resume as a run resumes, and then
+// compares the merged result with an unsharded run: the same rows (values within
+// 1e-9 relative, as a resumed run restores its optimizer from a checkpoint) and the
+// same summary.
+func TestShardResumesAfterInterrupt(t *testing.T) {
+	p, _ := Lookup(records.Problem21)
+	over := map[string]string{"runs": "4", "epochs": "3", "every": "1", "train": "300", "surface_points": "7"}
+	whole := testEnv(t, maps.Clone(over))
+	whole.NoTensorBoard = true
+	want, wantTab := mustExecute(t, p.Name, whole)
+
+	base := t.TempDir()
+	shard := func(i int) Env {
+		env := testEnv(t, maps.Clone(over))
+		env.Dir, env.Shard, env.NoTensorBoard = ShardDir(base, i), Shard{Index: i, Count: 2}, true
+		return env
+	}
+	if _, err := Execute(context.Background(), p, shard(0), "test"); err != nil {
+		t.Fatal(err)
+	}
+	interrupted(t, p, shard(1), 3+2) // shard 1 runs units 1 and 3: stop in unit 3
+	_, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
+	var me *MergeError
+	if !errors.As(err, &me) || me.Shard != 1 || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("Merge with an interrupted shard 1: %v; want it named", err)
+	}
+	resumed := shard(1)
+	resumed.Resume = true
+	if _, err := Execute(context.Background(), p, resumed, "test"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotTab, err := records.Read(filepath.Join(base, records.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTab = records.Canonical(wantTab)
+	if len(gotTab) != len(wantTab) {
+		t.Fatalf("%d rows merged, %d unsharded", len(gotTab), len(wantTab))
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+	for i, w := range wantTab {
+		g := gotTab[i]
+		if w.Key() != g.Key() || w.Metric != g.Metric || !sameFloat(w.Epoch, g.Epoch) || !near(g.Value, w.Value) {
+			t.Fatalf("row %d: unsharded %+v, merged %+v", i+1, w, g)
+		}
+	}
+	var ws, gs summary21
+	if err := want.DecodeSummary(&ws); err != nil {
+		t.Fatal(err)
+	}
+	if err := got.DecodeSummary(&gs); err != nil {
+		t.Fatal(err)
+	}
+	if len(gs.Runs) != 4 || len(gs.PCA) != 2 || !near(gs.PCA[1].Explained1, ws.PCA[1].Explained1) ||
+		!near(gs.FinalTrainAcc.Mean, ws.FinalTrainAcc.Mean) || !near(gs.FinalDistance.Mean, ws.FinalDistance.Mean) {
+		t.Errorf("merged summary %+v, unsharded %+v", gs, ws)
 	}
 }

@@ -15,43 +15,31 @@ import (
 var tinySettings = map[string]map[string]string{
 	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64", "batch": "32", "seeds": "2"},
 	"1-2": {"epochs": "1", "train": "300", "seeds": "2"},
-	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300"},
+	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300", "surface_points": "7"},
 	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_newton": "3", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
 	"3-1": {"epochs": "2", "train": "300", "seeds": "2"},
 	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32", "seeds": "2"},
 	"3-3": {"train": "256", "hidden": "16", "seeds": "2", "batches": "32,256", "pair_batches": "32,256", "step_budget": "16",
-		"alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50", "subspace": "10"},
+		"alphas": "11", "sharpness_iters": "1", "sensitivity_examples": "50", "subspace": "10", "filter_points": "5"},
 }
 
 // tinyChecks check the typed summaries of the tiny runs against the tiny settings.
 var tinyChecks = map[string]func(t *testing.T, res *RunResult, tab records.Table){
 	"1-1": func(t *testing.T, res *RunResult, tab records.Table) {
-		var s summary11
-		if err := res.DecodeSummary(&s); err != nil {
-			t.Fatal(err)
-		}
-		check11(t, &s, tab, []string{"sinc"}, 2, 2)
+		s := mustSummary[summary11](t, res)
+		check11(t, s, tab, []string{"sinc"}, 2, 2)
 	},
 	"1-2": func(t *testing.T, res *RunResult, tab records.Table) {
-		var s summary12
-		if err := res.DecodeSummary(&s); err != nil {
-			t.Fatal(err)
-		}
-		check12(t, &s, tab, 2, 1)
+		s := mustSummary[summary12](t, res)
+		check12(t, s, tab, 2, 1)
 	},
 	"3-1": func(t *testing.T, res *RunResult, tab records.Table) {
-		var s summary31
-		if err := res.DecodeSummary(&s); err != nil {
-			t.Fatal(err)
-		}
-		check31(t, &s, tab, 2, true)
+		s := mustSummary[summary31](t, res)
+		check31(t, s, tab, 2, true)
 	},
 	"3-2": func(t *testing.T, res *RunResult, tab records.Table) {
-		var s summary32
-		if err := res.DecodeSummary(&s); err != nil {
-			t.Fatal(err)
-		}
-		check32(t, &s, tab, 2, 3)
+		s := mustSummary[summary32](t, res)
+		check32(t, s, tab, 2, 3)
 	},
 }
 
@@ -111,4 +99,26 @@ func TestProblemsTiny(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tinyConfig returns the quick profile's settings from defaults with the tiny settings
+// of problem name applied.
+func tinyConfig[T any](t *testing.T, name string, defaults func(Profile) any) *T {
+	t.Helper()
+	s := defaults(Quick).(*T)
+	if err := applyOverrides(s, tinySettings[name]); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// mustSummary returns the typed summary of res as a T, failing the test when it does
+// not decode.
+func mustSummary[T any](t *testing.T, res *RunResult) *T {
+	t.Helper()
+	var s T
+	if err := res.DecodeSummary(&s); err != nil {
+		t.Fatal(err)
+	}
+	return &s
 }

@@ -20,7 +20,8 @@
 #   BENCH_ROUNDS=5        rounds (each runs every workload in every implementation)
 #   BENCH_THREADS=2       intra-op threads of all three
 #   BENCH_SCALE=1         multiplies the units of work per run
-#   BENCH_WORKLOADS=...   comma-separated subset of tiny,cnn,dnn,hessian,jacobian,matmul
+#   BENCH_WORKLOADS=...   comma-separated subset of tiny,cnn,dnn,hessian,jacobian,matmul,
+#                         lanczos,surface (these two: hw1 against PyTorch only)
 #   BENCH_IMPLS=...       comma-separated subset of hw1,hw1-auto,hw1-eigen,keras,
 #                         keras-onednn,torch,jax,jax-scan
 #   BENCH_WAIT_LOAD=1.5   wait until the 1-minute load average is below this ...

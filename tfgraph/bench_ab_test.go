@@ -109,10 +109,7 @@ func BenchmarkXLAAB(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer cnn.Close()
-		idx := make([]int32, cnnBatch)
-		for i := range idx {
-			idx[i] = int32(i)
-		}
+		idx := firstIndices(cnnBatch)
 		batches := make([][]int32, 10)
 		for i := range batches {
 			batches[i] = idx

@@ -28,6 +28,13 @@ import (
 //	jacobian  the mean Frobenius norm of d softmax / d input of the 3-3 model,
 //	          784-256-256-10 ReLU, over the 2,000 embedded test digits
 //	matmul    one fp32 2048x2048x2048 matrix product
+//	lanczos   20 Lanczos iterations (20 exact Hessian-vector products of the full
+//	          training loss, full reorthogonalisation) on 3-3's full-profile MLP,
+//	          784-256-256-10 ReLU (269,322 parameters, float32), over the 8,000
+//	          embedded training digits
+//	surface   a 21x21 loss surface of 2-1's MLP, 784-15-30-10 ReLU (12,565
+//	          parameters): training and test loss and accuracy at 441 points of a
+//	          plane, over the 8,000 training and 2,000 test digits
 //
 // Each workload runs at two thread settings: threadsN for the comparison (N from
 // -bench.threads, 2 by default: intra-op N and inter-op min(N, 2) threads, as
@@ -53,6 +60,8 @@ func BenchmarkCompare(b *testing.B) {
 		{"hessian", compareHessian},
 		{"jacobian", compareJacobian},
 		{"matmul", func(b *testing.B, sc SessionConfig) { benchMatMul(b, 2048, sc) }},
+		{"lanczos", compareLanczos},
+		{"surface", compareSurface},
 	}
 	for _, w := range workloads {
 		b.Run(w.name, func(b *testing.B) {

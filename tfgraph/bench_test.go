@@ -8,24 +8,26 @@ import (
 // benchTiny measures training steps per second of the 1-1 sized DNN (1-9x7-1 tanh,
 // 568 parameters) at batch 64.
 func benchTiny(b *testing.B, sc SessionConfig) {
-	data := regression(1024, 1, 1, sinSum)
-	hidden := []int{9, 9, 9, 9, 9, 9, 9}
-	m, err := New(MLP("tiny", 1, hidden, 1, Tanh, MSE), data, nil, Config{Seed: 1, Session: sc, Optimizer: Optimizer{Kind: Adam}})
+	spec := MLP("tiny", 1, []int{9, 9, 9, 9, 9, 9, 9}, 1, Tanh, MSE)
+	b.ReportMetric(benchSteps(b, spec, regression(1024, 1, 1, sinSum), 64, sc), "steps/s")
+}
+
+// benchSteps trains a model of spec on data with Adam, one step on the first batch
+// examples per iteration, and returns the steps per second.
+func benchSteps(b *testing.B, spec Spec, data *Data, batch int, sc SessionConfig) float64 {
+	m, err := New(spec, data, nil, Config{Seed: 1, Session: sc, Optimizer: Optimizer{Kind: Adam}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer m.Close()
-	idx := make([]int32, 64)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
+	idx := firstIndices(batch)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if _, err := m.Step(idx); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+	return float64(b.N) / b.Elapsed().Seconds()
 }
 
 func BenchmarkTinyDNNStep(b *testing.B) {
@@ -39,22 +41,7 @@ func BenchmarkTinyDNNStep(b *testing.B) {
 // benchCNN measures training images per second of a CNN on MNIST-sized input.
 func benchCNN(b *testing.B, spec Spec, batch int, sc SessionConfig) {
 	data := classification(2048, []int{28, 28, 1}, 10, 1)
-	m, err := New(spec, data, nil, Config{Seed: 1, Session: sc, Optimizer: Optimizer{Kind: Adam}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	idx := make([]int32, batch)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := m.Step(idx); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+	b.ReportMetric(float64(batch)*benchSteps(b, spec, data, batch, sc), "images/s")
 }
 
 // SeedCNN is the report's CNN: 5x5 convolutions of 16 and 32 filters with max-pooling,

@@ -6,7 +6,8 @@
 //
 // Two process-wide TensorFlow settings are made when the package is loaded: its oneDNN
 // kernels are turned on (by re-executing the program with TF_ENABLE_ONEDNN_OPTS=1
-// unless that variable is already set; see onednn.go), and every session gets thread
+// unless that variable is already set, before TensorFlow's library is initialised;
+// see onednn.go and preinit.c), and every session gets thread
 // pools of its own sized by its SessionConfig (TensorFlow otherwise sizes them once,
 // from the first session of the process). BENCHMARKS.md at the repository root has
 // the measurements behind both.

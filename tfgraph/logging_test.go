@@ -35,6 +35,10 @@ func TestStartEnv(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env, changed := startEnv(c.environ, c.args)
+			// The C copy that runs before TensorFlow loads (preinit.c) must agree.
+			if cenv, cchanged := preinitEnv(c.environ, c.args); cchanged != changed || !slices.Equal(cenv, env) {
+				t.Errorf("preinit: %v (changed %v), startEnv: %v (changed %v)", cenv, cchanged, env, changed)
+			}
 			if changed != c.changed {
 				t.Errorf("changed %v, want %v", changed, c.changed)
 			}

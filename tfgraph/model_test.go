@@ -43,6 +43,15 @@ func classification(n int, shape []int, classes int, seed uint64) *Data {
 	return d
 }
 
+// firstIndices returns the indices 0, 1, ..., n-1: a batch of the first n examples.
+func firstIndices(n int) []int32 {
+	idx := make([]int32, n)
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	return idx
+}
+
 func newModel(t testing.TB, spec Spec, train, test *Data, cfg Config) *Model {
 	t.Helper()
 	cfg.Session = testSession

@@ -21,10 +21,10 @@ const oneDNNVar = "TF_ENABLE_ONEDNN_OPTS"
 // being loaded, before any Go code runs: setting them here is too late for this
 // process, so init re-executes the program with them set (same binary, arguments and
 // process id). Values already in the environment, such as TF_ENABLE_ONEDNN_OPTS=0, are
-// left as they are, except that --verbose lowers the log threshold to 0. On a CPU
-// where TensorFlow turns oneDNN on by itself (AVX-512 VNNI and newer), the first
-// process, started without these variables, may still print oneDNN's announcement
-// before init runs.
+// left as they are, except that --verbose lowers the log threshold to 0. TensorFlow
+// may log while its library is initialised (oneDNN's announcement, on CPUs where it
+// turns oneDNN on by itself), so the same re-execution is first made by preinit.c,
+// before that library loads; init re-executes only when that one could not.
 func init() {
 	if runtime.GOOS != "linux" {
 		return

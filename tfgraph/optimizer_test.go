@@ -13,23 +13,10 @@ func TestAdamMatchesUpdateFormula(t *testing.T) {
 	o := Optimizer{Kind: Adam, LearningRate: 0.05}
 	m := newModel(t, spec, data, nil, Config{DType: Float64, Seed: 3, Optimizer: o})
 	o = o.withDefaults()
-	theta, err := m.GetParams()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mom := make([]float64, len(theta))
-	vel := make([]float64, len(theta))
-	all := make([]int32, data.N())
-	for i := range all {
-		all[i] = int32(i)
-	}
-	for step := 1; step <= 3; step++ {
-		_, g, err := m.FullGradient()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := m.Step(all); err != nil {
-			t.Fatal(err)
+	var mom, vel []float64
+	checkUpdateFormula(t, m, data.N(), 1e-12, 1e-9, func(step int, theta, g []float64) {
+		if mom == nil {
+			mom, vel = make([]float64, len(theta)), make([]float64, len(theta))
 		}
 		lrT := o.LearningRate * math.Sqrt(1-math.Pow(o.Beta2, float64(step))) / (1 - math.Pow(o.Beta1, float64(step)))
 		for i := range theta {
@@ -37,16 +24,7 @@ func TestAdamMatchesUpdateFormula(t *testing.T) {
 			vel[i] = o.Beta2*vel[i] + (1-o.Beta2)*g[i]*g[i]
 			theta[i] -= lrT * mom[i] / (math.Sqrt(vel[i]) + o.Epsilon)
 		}
-		got, err := m.GetParams()
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range theta {
-			if !scalar.EqualWithinAbsOrRel(got[i], theta[i], 1e-12, 1e-9) {
-				t.Fatalf("step %d, θ[%d] = %.15g, formula gives %.15g", step, i, got[i], theta[i])
-			}
-		}
-	}
+	})
 }
 
 // TestSGDAndMomentumMatchUpdateFormula checks three full-batch steps of SGD (θ -= lr·g)
@@ -71,38 +49,49 @@ func TestSGDAndMomentumMatchUpdateFormula(t *testing.T) {
 			if lr == 0 {
 				lr = 0.01
 			}
-			theta, err := m.GetParams()
-			if err != nil {
-				t.Fatal(err)
-			}
-			acc := make([]float64, len(theta))
-			all := make([]int32, data.N())
-			for i := range all {
-				all[i] = int32(i)
-			}
-			for step := 1; step <= 3; step++ {
-				_, g, err := m.FullGradient()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := m.Step(all); err != nil {
-					t.Fatal(err)
+			var acc []float64
+			checkUpdateFormula(t, m, data.N(), 1e-13, 1e-11, func(_ int, theta, g []float64) {
+				if acc == nil {
+					acc = make([]float64, len(theta))
 				}
 				for i := range theta {
 					acc[i] = c.mu*acc[i] + g[i]
 					theta[i] -= lr * acc[i]
 				}
-				got, err := m.GetParams()
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i := range theta {
-					if !scalar.EqualWithinAbsOrRel(got[i], theta[i], 1e-13, 1e-11) {
-						t.Fatalf("step %d, θ[%d] = %.15g, formula gives %.15g", step, i, got[i], theta[i])
-					}
-				}
-			}
+			})
 		})
+	}
+}
+
+// checkUpdateFormula takes three full-batch steps of m (n examples) and checks the
+// parameters after each against update, which applies the formula of step 1, 2, 3 to
+// theta given the gradient g the model reported before the step. Parameters agree
+// within abs or rel (scalar.EqualWithinAbsOrRel).
+func checkUpdateFormula(t *testing.T, m *Model, n int, abs, rel float64, update func(step int, theta, g []float64)) {
+	t.Helper()
+	theta, err := m.GetParams()
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := firstIndices(n)
+	for step := 1; step <= 3; step++ {
+		_, g, err := m.FullGradient()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Step(all); err != nil {
+			t.Fatal(err)
+		}
+		update(step, theta, g)
+		got, err := m.GetParams()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range theta {
+			if !scalar.EqualWithinAbsOrRel(got[i], theta[i], abs, rel) {
+				t.Fatalf("step %d, θ[%d] = %.15g, formula gives %.15g", step, i, got[i], theta[i])
+			}
+		}
 	}
 }
 

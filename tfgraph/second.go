@@ -64,6 +64,17 @@ func (m *Model) HVP(v []float64) ([]float64, error) {
 	return hv[0], nil
 }
 
+// HVPTo writes H·v into out, which must have NumParams elements (HVP): the form in
+// which eigensolvers such as problems/analysis take a Hessian-vector product.
+func (m *Model) HVPTo(v, out []float64) error {
+	hv, err := m.HVP(v)
+	if err != nil {
+		return err
+	}
+	copy(out, hv)
+	return nil
+}
+
 // Hessian returns the full Hessian of the full training loss over all parameters, its
 // columns exact Hessian-vector products computed many per session run (HVPs). It is
 // not symmetrised: compare it with its transpose to measure the numerical error, and

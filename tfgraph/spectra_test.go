@@ -12,16 +12,7 @@ import (
 
 // modelHVP is the HVP callback of the analysis package over the model's exact
 // Hessian-vector products of the full training loss.
-func modelHVP(m *Model) analysis.HVP {
-	return func(v, out []float64) error {
-		hv, err := m.HVP(v)
-		if err != nil {
-			return err
-		}
-		copy(out, hv)
-		return nil
-	}
-}
+func modelHVP(m *Model) analysis.HVP { return m.HVPTo }
 
 // sincData returns the 2-2 problem's data: n evenly spaced points of
 // sin(5πx)/(5πx) on [-1, 1].
@@ -148,31 +139,7 @@ func TestSpectrumToolsOn22Model(t *testing.T) {
 			te, be := checkExtremes(t, top, bottom, c.ev, 1e-6)
 			t.Logf("Lanczos, %d iterations: top 5 relative error %.2g, bottom 5 %.2g (λ_max %.6g, λ_min %.6g)", c.n, te, be, c.ev[c.n-1], c.ev[0])
 
-			tr, m1, m2 := traceAndMoments(c.ev)
-			est, err := analysis.HutchinsonTrace(c.h.Batch(), c.n, analysis.TraceOptions{Probes: 300, Seed: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("Hutchinson, 300 probes: trace %.6g ± %.2g, exact %.6g (%.2f standard errors)", est.Trace, est.StdErr, tr, math.Abs(est.Trace-tr)/est.StdErr)
-			if math.Abs(est.Trace-tr) > 3*est.StdErr {
-				t.Errorf("Hutchinson trace %g ± %g, exact %g: more than 3 standard errors", est.Trace, est.StdErr, tr)
-			}
-
-			// Moments 1 and 2 are exact in every run from 2 iterations on, so the
-			// products go into many runs: the error is the variance of the start
-			// vectors, 2·Σ_{i≠j}(Hᵏ)_ij² / n² per run.
-			const runs, iters = 3000, 2
-			d, err := analysis.SpectralDensity(c.h.Batch(), c.n, analysis.DensityOptions{Runs: runs, Iterations: iters, Seed: 3})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for k, want := range []float64{m1, m2} {
-				got, se := d.Moment(k+1), d.MomentStdErr(k+1)
-				t.Logf("density, %d runs of %d iterations: moment %d %.6g ± %.2g, exact %.6g (relative error %.3f)", runs, iters, k+1, got, se, want, relativeError(got, want))
-				if relativeError(got, want) > 0.05 || math.Abs(got-want) > 3*se {
-					t.Errorf("density moment %d = %g ± %g, exact %g: more than 5%% or 3 standard errors off", k+1, got, se, want)
-				}
-			}
+			checkTraceAndMoments(t, c.h, c.n, c.ev, 300, 3000)
 			// PyHessian's density: one run of 100 iterations. Its nodes reach the ends
 			// of the spectrum, and its broadened curve is a probability density.
 			one, err := analysis.SpectralDensity(c.h.Batch(), c.n, analysis.DensityOptions{Runs: 1, Iterations: 100, Seed: 4})
@@ -208,16 +175,27 @@ func TestSpectrumToolsOnLargerModel(t *testing.T) {
 	}
 	te, be := checkExtremes(t, top, bottom, ev, 1e-6)
 	t.Logf("Lanczos, 150 of %d iterations: top 5 relative error %.2g, bottom 5 %.2g (λ_max %.6g, λ_min %.6g)", n, te, be, ev[n-1], ev[0])
+	checkTraceAndMoments(t, h, n, ev, 100, 1000)
+}
+
+// checkTraceAndMoments checks Hutchinson's trace from probes products, and the first
+// two spectral moments of a density of runs runs of 2 Lanczos iterations, of h (n
+// parameters) against the exact eigenvalues ev: the trace within 3 standard errors,
+// the moments within 5% and 3 standard errors. Moments 1 and 2 are exact in every run
+// from 2 iterations on, so the products go into many runs: the error is the variance
+// of the start vectors, 2·Σ_{i≠j}(Hᵏ)_ij² / n² per run.
+func checkTraceAndMoments(t *testing.T, h analysis.HVP, n int, ev []float64, probes, runs int) {
+	t.Helper()
 	tr, m1, m2 := traceAndMoments(ev)
-	est, err := analysis.HutchinsonTrace(h.Batch(), n, analysis.TraceOptions{Probes: 100, Seed: 2})
+	est, err := analysis.HutchinsonTrace(h.Batch(), n, analysis.TraceOptions{Probes: probes, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("Hutchinson, 100 probes: trace %.6g ± %.2g, exact %.6g (%.2f standard errors)", est.Trace, est.StdErr, tr, math.Abs(est.Trace-tr)/est.StdErr)
+	t.Logf("Hutchinson, %d probes: trace %.6g ± %.2g, exact %.6g (%.2f standard errors)", probes, est.Trace, est.StdErr, tr, math.Abs(est.Trace-tr)/est.StdErr)
 	if math.Abs(est.Trace-tr) > 3*est.StdErr {
 		t.Errorf("Hutchinson trace %g ± %g, exact %g: more than 3 standard errors", est.Trace, est.StdErr, tr)
 	}
-	const runs, iters = 1000, 2
+	const iters = 2
 	d, err := analysis.SpectralDensity(h.Batch(), n, analysis.DensityOptions{Runs: runs, Iterations: iters, Seed: 3})
 	if err != nil {
 		t.Fatal(err)

@@ -81,10 +81,7 @@ func TestStepsPerRunGivesTheOneStepRecords(t *testing.T) {
 func TestStepManyReportsTheFirstDivergedStep(t *testing.T) {
 	data := regression(64, 1, 4, sinSum)
 	m := newModel(t, MLP("div", 1, []int{4}, 1, Tanh, MSE), data, nil, Config{Seed: 1, Optimizer: Optimizer{LearningRate: 1e30}, StepsPerRun: 4})
-	idx := make([]int32, 8)
-	for i := range idx {
-		idx[i] = int32(i)
-	}
+	idx := firstIndices(8)
 	batches := [][]int32{idx, idx, idx, idx, idx, idx, idx, idx}
 	var seen int64
 	err := m.StepMany(batches, func(step int64, r StepResult) error { seen = step; return nil })

@@ -64,40 +64,13 @@ func Write(out string, sections []Section) (html, md string, err error) {
 	}
 	writeMarkdown(&mb, p)
 	html, md = filepath.Join(out, "report.html"), filepath.Join(out, "report.md")
-	if err := writeAtomic(html, hb.Bytes()); err != nil {
-		return "", "", err
+	if err := records.WriteFileAtomic(html, hb.Bytes()); err != nil {
+		return "", "", fmt.Errorf("report: %w", err)
 	}
-	if err := writeAtomic(md, mb.Bytes()); err != nil {
-		return html, "", err
+	if err := records.WriteFileAtomic(md, mb.Bytes()); err != nil {
+		return html, "", fmt.Errorf("report: %w", err)
 	}
 	return html, md, nil
-}
-
-// writeAtomic writes data to a temporary file beside path and renames it over path.
-func writeAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
 }
 
 // page is everything the templates show, formatted.

@@ -288,18 +288,7 @@ func TestWriteReplacesAtomically(t *testing.T) {
 }
 
 func TestSummaryTables(t *testing.T) {
-	// render writes the tables as "corner|col|col; label=cell;cell; ..." one per line.
-	render := func(ts []table) string {
-		var lines []string
-		for _, tb := range ts {
-			l := tb.Corner + "|" + strings.Join(tb.Columns, "|") + ":"
-			for _, r := range tb.Rows {
-				l += " " + r.Label + "=" + strings.Join(r.Cells, ";")
-			}
-			lines = append(lines, l)
-		}
-		return strings.Join(lines, "\n")
-	}
+	render := func(ts []table) string { return renderTables(ts, false) }
 	for _, c := range []struct {
 		name string
 		sum  map[string]float64
@@ -387,4 +376,21 @@ func TestNaturalLess(t *testing.T) {
 			t.Errorf("naturalLess(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
+}
+
+// renderTables writes each table on one line, "title#corner|col|col: label=cell;cell
+// label=cell;cell", without "title#" unless title is true.
+func renderTables(ts []table, title bool) string {
+	var lines []string
+	for _, tb := range ts {
+		l := tb.Corner + "|" + strings.Join(tb.Columns, "|") + ":"
+		if title {
+			l = tb.Title + "#" + l
+		}
+		for _, r := range tb.Rows {
+			l += " " + r.Label + "=" + strings.Join(r.Cells, ";")
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -31,17 +31,7 @@ func TestTypedTables(t *testing.T) {
 	m1 := model{Name: "deep-7", Params: 571, Loss: records.NewEstimate([]float64{1, 2, 3})}
 	m1.Extra.Share = 0.5
 	m2 := model{Name: "shallow-1", Params: 601, Loss: records.NewEstimate([]float64{4})}
-	render := func(ts []table) string {
-		var lines []string
-		for _, tb := range ts {
-			l := tb.Title + "#" + tb.Corner + "|" + strings.Join(tb.Columns, "|") + ":"
-			for _, r := range tb.Rows {
-				l += " " + r.Label + "=" + strings.Join(r.Cells, ";")
-			}
-			lines = append(lines, l)
-		}
-		return strings.Join(lines, "\n")
-	}
+	render := func(ts []table) string { return renderTables(ts, true) }
 	for _, c := range []struct {
 		name string
 		in   any

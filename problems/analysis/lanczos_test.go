@@ -10,6 +10,25 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
+// seededValues returns n values drawn by draw from a generator seeded with (seed, seed).
+func seededValues(n int, seed uint64, draw func(rng *rand.Rand) float64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = draw(rng)
+	}
+	return xs
+}
+
+// diagonal returns diag(ev).
+func diagonal(ev []float64) *mat.SymDense {
+	d := mat.NewSymDense(len(ev), nil)
+	for i, v := range ev {
+		d.SetSym(i, i, v)
+	}
+	return d
+}
+
 // withSpectrum returns Q·diag(ev)·Qᵀ for a random orthogonal Q (the Q factor of a
 // seeded Gaussian matrix).
 func withSpectrum(ev []float64, seed uint64) *mat.SymDense {
@@ -59,11 +78,7 @@ func exactSpectrum(t *testing.T, a mat.Symmetric) []float64 {
 }
 
 func TestLanczosFullRunGivesWholeSpectrum(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 5))
-	spread := make([]float64, 60)
-	for i := range spread {
-		spread[i] = rng.NormFloat64() * math.Pow(10, 2*rng.Float64()-1)
-	}
+	spread := seededValues(60, 5, func(rng *rand.Rand) float64 { return rng.NormFloat64() * math.Pow(10, 2*rng.Float64()-1) })
 	repeated := []float64{-2, -2, -2, 0, 0, 0, 0, 1e-3, 1, 1, 5, 5, 5, 5, 40}
 	for _, c := range []struct {
 		name string
@@ -102,11 +117,7 @@ func TestExtremeEigenvaluesConvergeFirst(t *testing.T) {
 	// 400 eigenvalues: a bulk in [-0.5, 1] and five outliers at each end, the way a
 	// Hessian's top eigenvalues stand out of its bulk.
 	const n = 400
-	rng := rand.New(rand.NewPCG(8, 8))
-	ev := make([]float64, n)
-	for i := range ev {
-		ev[i] = -0.5 + 1.5*rng.Float64()
-	}
+	ev := seededValues(n, 8, func(rng *rand.Rand) float64 { return -0.5 + 1.5*rng.Float64() })
 	copy(ev, []float64{50, 30, 20, 12, 8})
 	copy(ev[5:], []float64{-9, -6, -4, -3, -2})
 	a := withSpectrum(ev, 12)
@@ -150,11 +161,7 @@ func TestExtremeEigenvaluesRejectsBadArguments(t *testing.T) {
 
 func TestRestrictIsThePrincipalSubmatrix(t *testing.T) {
 	const n = 30
-	rng := rand.New(rand.NewPCG(4, 4))
-	ev := make([]float64, n)
-	for i := range ev {
-		ev[i] = 10 * rng.NormFloat64()
-	}
+	ev := seededValues(n, 4, func(rng *rand.Rand) float64 { return 10 * rng.NormFloat64() })
 	a := withSpectrum(ev, 21)
 	ranges := []Range{{3, 9}, {20, 27}}
 	var idx []int
@@ -197,16 +204,9 @@ func TestRestrictIsThePrincipalSubmatrix(t *testing.T) {
 
 func TestHutchinsonTrace(t *testing.T) {
 	const n = 200
-	rng := rand.New(rand.NewPCG(6, 6))
-	ev := make([]float64, n)
-	for i := range ev {
-		ev[i] = math.Exp(3*rng.NormFloat64()) - 1
-	}
+	ev := seededValues(n, 6, func(rng *rand.Rand) float64 { return math.Exp(3*rng.NormFloat64()) - 1 })
 	dense := withSpectrum(ev, 31)
-	diag := mat.NewSymDense(n, nil)
-	for i, v := range ev {
-		diag.SetSym(i, i, v)
-	}
+	diag := diagonal(ev)
 	t.Run("diagonal matrix is exact", func(t *testing.T) {
 		// zᵀDz = tr D for every Rademacher z.
 		est, err := HutchinsonTrace(matHVP(diag, nil).Batch(), n, TraceOptions{Probes: 7, Batch: 3, Seed: 1})
@@ -251,21 +251,14 @@ func TestHutchinsonTrace(t *testing.T) {
 
 func TestSpectralDensity(t *testing.T) {
 	const n = 150
-	rng := rand.New(rand.NewPCG(9, 9))
-	ev := make([]float64, n)
-	for i := range ev {
-		ev[i] = 1 + 0.3*rng.NormFloat64()
-	}
+	ev := seededValues(n, 9, func(rng *rand.Rand) float64 { return 1 + 0.3*rng.NormFloat64() })
 	copy(ev, []float64{6, 4, 3, -1.5})
 	var m1, m2 float64
 	for _, v := range ev {
 		m1 += v / n
 		m2 += v * v / n
 	}
-	diag := mat.NewSymDense(n, nil)
-	for i, v := range ev {
-		diag.SetSym(i, i, v)
-	}
+	diag := diagonal(ev)
 	t.Run("diagonal matrix has exact moments", func(t *testing.T) {
 		d, err := SpectralDensity(matHVP(diag, nil).Batch(), n, DensityOptions{Runs: 3, Iterations: 20, Seed: 4})
 		if err != nil {

@@ -28,17 +28,22 @@ func ParseCIFAR(name string, b []byte) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Set{
+	s := newCIFARSet(n)
+	if err := decodeCIFAR(name, b, s.X, s.Labels); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// newCIFARSet returns a zeroed Set of n CIFAR-10 images, shape [32 32 3].
+func newCIFARSet(n int) *Set {
+	return &Set{
 		X:       make([]float32, n*3*cifarPixels),
 		Labels:  make([]int32, n),
 		Shape:   []int{cifarSide, cifarSide, 3},
 		N:       n,
 		Classes: cifarClasses,
 	}
-	if err := decodeCIFAR(name, b, s.X, s.Labels); err != nil {
-		return nil, err
-	}
-	return s, nil
 }
 
 // cifarCount returns the number of records in a CIFAR-10 batch of size bytes.
@@ -88,13 +93,7 @@ func readCIFARSet(dir string, files []string) (*Set, error) {
 		blobs[i] = b
 		total += n
 	}
-	s := &Set{
-		X:       make([]float32, total*3*cifarPixels),
-		Labels:  make([]int32, total),
-		Shape:   []int{cifarSide, cifarSide, 3},
-		N:       total,
-		Classes: cifarClasses,
-	}
+	s := newCIFARSet(total)
 	at := 0
 	for i, b := range blobs {
 		n := len(b) / cifarRecord

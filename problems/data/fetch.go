@@ -52,21 +52,25 @@ func Remotes() map[string]Remote {
 				"https://storage.googleapis.com/cvdf-datasets/mnist/",
 				"https://ossci-datasets.s3.amazonaws.com/mnist/",
 			},
-			Files: []RemoteFile{
-				{"train-images-idx3-ubyte.gz", 9912422, "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"},
-				{"train-labels-idx1-ubyte.gz", 28881, "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"},
-				{"t10k-images-idx3-ubyte.gz", 1648877, "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"},
-				{"t10k-labels-idx1-ubyte.gz", 4542, "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"},
-			},
+			Files: gzippedIDX(
+				[4]int64{9912422, 28881, 1648877, 4542},
+				[4]string{
+					"440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+					"3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+					"8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+					"f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+				}),
 		},
 		FashionMNIST: {
 			Mirrors: []string{"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"},
-			Files: []RemoteFile{
-				{"train-images-idx3-ubyte.gz", 26421880, "3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84"},
-				{"train-labels-idx1-ubyte.gz", 29515, "a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845"},
-				{"t10k-images-idx3-ubyte.gz", 4422102, "346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073"},
-				{"t10k-labels-idx1-ubyte.gz", 5148, "67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5"},
-			},
+			Files: gzippedIDX(
+				[4]int64{26421880, 29515, 4422102, 5148},
+				[4]string{
+					"3aede38d61863908ad78613f6a32ed271626dd12800ba2636569512369268a84",
+					"a04f17134ac03560a47e3764e11b92fc97de4d1bfaf8ba1a3aa29af54cc90845",
+					"346e55b948d973a97e58d2351dde16a484bd415d4595297633bb08f03db6a073",
+					"67da17c76eaffca5446c3361aaab5c3cd6d1c2608764d35dfb1850b086bf8dd5",
+				}),
 		},
 		CIFAR10: {
 			Mirrors: []string{"https://www.cs.toronto.edu/~kriz/"},
@@ -76,6 +80,16 @@ func Remotes() map[string]Remote {
 			Members: slices.Concat(cifarTrainFiles, cifarTestFiles, []string{"batches.meta.txt"}),
 		},
 	}
+}
+
+// gzippedIDX returns the remote files of a dataset published as MNIST is: the gzipped
+// IDX files of mnistFiles, in their order, with their sizes and SHA-256 sums.
+func gzippedIDX(sizes [4]int64, sums [4]string) []RemoteFile {
+	files := make([]RemoteFile, len(mnistFiles))
+	for i, name := range mnistFiles {
+		files[i] = RemoteFile{Name: name + ".gz", Size: sizes[i], SHA256: sums[i]}
+	}
+	return files
 }
 
 // defaultStall is how long a download may go without receiving a byte.
@@ -264,41 +278,30 @@ func (f *Fetcher) download(parent context.Context, url, dst string, rf RemoteFil
 	if size <= 0 {
 		size = resp.ContentLength
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.part")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
+	var n int64
+	err = writeAtomic(dst, func(w io.Writer) error {
+		h := sha256.New()
+		bar := newProgress(f.Progress, filepath.Base(dst), size)
+		body := &watchedReader{r: resp.Body, watchdog: watchdog, stall: stall}
+		var err error
+		n, err = io.Copy(io.MultiWriter(w, h, bar), io.LimitReader(body, limit+1))
+		bar.finish(err == nil)
+		switch {
+		case err != nil && parent.Err() != nil:
+			return fmt.Errorf("after %d bytes: %w", n, parent.Err())
+		case err != nil:
+			return fmt.Errorf("after %d bytes: %w", n, err)
+		case n > limit:
+			return fmt.Errorf("more than the %d bytes expected", limit)
+		case rf.Size > 0 && n != rf.Size:
+			return fmt.Errorf("got %d bytes, want %d", n, rf.Size)
 		}
-	}()
-	h := sha256.New()
-	bar := newProgress(f.Progress, filepath.Base(dst), size)
-	body := &watchedReader{r: resp.Body, watchdog: watchdog, stall: stall}
-	n, err := io.Copy(io.MultiWriter(tmp, h, bar), io.LimitReader(body, limit+1))
-	bar.finish(err == nil)
-	switch {
-	case err != nil && parent.Err() != nil:
-		return fmt.Errorf("after %d bytes: %w", n, parent.Err())
-	case err != nil:
-		return fmt.Errorf("after %d bytes: %w", n, err)
-	case n > limit:
-		return fmt.Errorf("more than the %d bytes expected", limit)
-	case rf.Size > 0 && n != rf.Size:
-		return fmt.Errorf("got %d bytes, want %d", n, rf.Size)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != rf.SHA256 {
-		return fmt.Errorf("%w: sha256 %s, want %s; file refused and removed", ErrChecksum, got, rf.SHA256)
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
+		if got := hex.EncodeToString(h.Sum(nil)); got != rf.SHA256 {
+			return fmt.Errorf("%w: sha256 %s, want %s; file refused and removed", ErrChecksum, got, rf.SHA256)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	syncDir(filepath.Dir(dst))
@@ -376,7 +379,17 @@ func extractMembers(archive, dir string, members []string) error {
 		if hdr.Size < 0 || hdr.Size > maxDataBytes {
 			return fileErrorf(archive, "member %s claims %d bytes", hdr.Name, hdr.Size)
 		}
-		if err := writeAtomic(filepath.Join(dir, base), io.LimitReader(tr, hdr.Size), hdr.Size); err != nil {
+		err = writeAtomic(filepath.Join(dir, base), func(w io.Writer) error {
+			n, err := io.Copy(w, io.LimitReader(tr, hdr.Size))
+			if err != nil {
+				return err
+			}
+			if n != hdr.Size {
+				return fmt.Errorf("got %d bytes, want %d", n, hdr.Size)
+			}
+			return nil
+		})
+		if err != nil {
 			return fileErrorf(archive, "extracting %s: %v", hdr.Name, err)
 		}
 		done[base] = true
@@ -389,9 +402,9 @@ func extractMembers(archive, dir string, members []string) error {
 	return nil
 }
 
-// writeAtomic writes exactly size bytes of r to path through a temporary file in the
-// same directory, renamed into place once complete.
-func writeAtomic(path string, r io.Reader, size int64) (err error) {
+// writeAtomic creates path from what fill writes into a temporary file in the same
+// directory: synced and renamed into place when fill succeeds, removed when it fails.
+func writeAtomic(path string, fill func(w io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.part")
 	if err != nil {
 		return err
@@ -402,12 +415,8 @@ func writeAtomic(path string, r io.Reader, size int64) (err error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	n, err := io.Copy(tmp, r)
-	if err != nil {
+	if err := fill(tmp); err != nil {
 		return err
-	}
-	if n != size {
-		return fmt.Errorf("got %d bytes, want %d", n, size)
 	}
 	if err := tmp.Sync(); err != nil {
 		return err

@@ -461,10 +461,17 @@ func TestFetchStalledMirror(t *testing.T) {
 	_, files, table := mnistFixtureFiles(t)
 	good := serve(t, files, nil)
 	body := files[table[0].Name]
+	// The stalled mirror holds each request until the client gives up on it (or, should
+	// the client never give up, for a minute); gaveUp counts the requests the client
+	// cancelled. The stall limit is long enough that a loaded machine does not make
+	// the good mirror look stalled, and the test waits on the cancellation, not on a
+	// clock.
+	var gaveUp atomic.Int32
 	wait := func(r *http.Request) {
 		select {
 		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+			gaveUp.Add(1)
+		case <-time.After(time.Minute):
 		}
 	}
 	handlers := map[string]http.HandlerFunc{
@@ -478,22 +485,23 @@ func TestFetchStalledMirror(t *testing.T) {
 	}
 	for name, h := range handlers {
 		t.Run(name, func(t *testing.T) {
+			gaveUp.Store(0)
 			stalled := serve(t, nil, map[string]http.HandlerFunc{table[0].Name: h})
 			dir := t.TempDir()
 			var out bytes.Buffer
 			fe := &Fetcher{
 				Remotes:  map[string]Remote{"mnist": {Mirrors: []string{stalled.URL, good.URL}, Files: table[:1]}},
 				Progress: &out,
-				Stall:    100 * time.Millisecond,
+				Stall:    2 * time.Second,
 			}
-			start := time.Now()
 			if err := fe.Fetch(context.Background(), "mnist", dir, ""); err != nil {
 				t.Fatal(err)
 			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Fatalf("took %v to give up a stalled mirror", d)
+			stalled.Close() // returns once the handler has returned
+			if n := gaveUp.Load(); n < 1 {
+				t.Fatalf("the client never gave up on the stalled mirror (%d cancelled requests)", n)
 			}
-			if !strings.Contains(out.String(), stalled.URL+"/"+table[0].Name+": stalled: nothing received for 100ms") {
+			if !strings.Contains(out.String(), stalled.URL+"/"+table[0].Name+": stalled: nothing received for 2s") {
 				t.Fatalf("progress does not report the stall:\n%s", out.String())
 			}
 			noLeftovers(t, dir)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"time"
 )
@@ -134,10 +133,9 @@ func (m *Manifest) UnmarshalJSON(data []byte) error {
 }
 
 // WriteManifest sets m's schema version to SchemaVersion, validates m and writes it to
-// path atomically: into a temporary file in
-// the same directory, synced to stable storage, then renamed over path. Readers see
-// either the old manifest or the new one, never a mixture.
-func WriteManifest(path string, m *Manifest) (err error) {
+// path atomically (WriteFileAtomic): readers see either the old manifest or the new
+// one, never a mixture.
+func WriteManifest(path string, m *Manifest) error {
 	m.SchemaVersion = SchemaVersion
 	if err := m.Validate(); err != nil {
 		return fmt.Errorf("records: %s: %w", path, err)
@@ -146,38 +144,7 @@ func WriteManifest(path string, m *Manifest) (err error) {
 	if err != nil {
 		return fmt.Errorf("records: %s: %w", path, err)
 	}
-	data = append(data, '\n')
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	if d, derr := os.Open(dir); derr == nil { // make the rename durable where supported
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return WriteFileAtomic(path, append(data, '\n'))
 }
 
 // ReadManifest reads and validates the manifest at path. See ParseManifest.

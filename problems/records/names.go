@@ -120,6 +120,29 @@ const (
 	MetricReached      = "reached" // 1 when the training met the criterion, else 0
 )
 
+// The runs, splits and metrics of the loss landscapes and spectral densities: 2-1's
+// loss surfaces around a trained model, the spectral densities of 2-2's end points and
+// 3-3's sweep models (stochastic Lanczos quadrature), and 3-3's loss along a
+// filter-normalised direction through each of the two minima of an interpolation.
+const (
+	RunSurfaceRandom = "surface-random" // 2-1: the plane of two filter-normalised random directions
+	RunSurfacePCA    = "surface-pca"    // 2-1: the plane of the first two PCA directions of the trajectory
+	SplitTrajectory  = "trajectory"     // 2-1: the snapshots of the trajectory in the PCA plane
+
+	MetricSurfaceA     = "surface_a"      // the first coordinate of a point of the plane
+	MetricSurfaceB     = "surface_b"      // the second coordinate
+	MetricPointsPerRun = "points_per_run" // the grid points one session run evaluates
+
+	RunDensity = "density" // 3-3: the spectral density of every model of the sweep
+	SplitSLQ   = "slq"     // 2-2, 3-3: the quadrature rule of a spectral density
+
+	MetricSLQNode   = "slq_node"   // a node (Ritz value) of the quadrature
+	MetricSLQWeight = "slq_weight" // its weight; a model's weights sum to 1
+
+	RunFilterPrefix = "filter-" // 3-3: filter-<interpolation run>, loss through each minimum
+	MetricOffset    = "offset"  // 3-3: the multiple of the filter-normalised direction
+)
+
 // Metric declares one metric of records.csv (or a family of metrics sharing a prefix)
 // and the values it may take.
 type Metric struct {
@@ -165,6 +188,12 @@ var metrics = [...]Metric{
 	{Name: MetricEigenvalue},
 	{Name: MetricLearningRate},
 	{Name: MetricReached},
+	{Name: MetricSurfaceA},
+	{Name: MetricSurfaceB},
+	{Name: MetricPointsPerRun},
+	{Name: MetricSLQNode},
+	{Name: MetricSLQWeight},
+	{Name: MetricOffset},
 }
 
 // Metrics returns the declared metrics, each with whether it may be NaN.

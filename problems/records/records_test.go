@@ -46,6 +46,18 @@ func equalRows(a, b Table) bool {
 	return true
 }
 
+// checkRead checks that Read gives want from the file at path.
+func checkRead(t *testing.T, path string, want Table) {
+	t.Helper()
+	got, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalRows(got, want) {
+		t.Errorf("read back\n%v\nwant\n%v", got, want)
+	}
+}
+
 func writeAll(t *testing.T, path string, rows Table) {
 	t.Helper()
 	w, err := Create(path)
@@ -66,13 +78,7 @@ func TestRoundTrip(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "records.csv")
 	want := sample()
 	writeAll(t, path, want)
-	got, err := Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !equalRows(got, want) {
-		t.Errorf("read back\n%v\nwant\n%v", got, want)
-	}
+	checkRead(t, path, want)
 }
 
 // TestFormat pins the bytes of the format, so that readers in other languages can rely
@@ -119,13 +125,7 @@ func TestFlushMakesRowsVisible(t *testing.T) {
 	if err := w.Flush(); err != nil { // nothing new: a no-op
 		t.Fatal(err)
 	}
-	got, err := Read(path) // while the writer is still open
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !equalRows(got, rows) {
-		t.Errorf("got %v, want %v", got, rows)
-	}
+	checkRead(t, path, rows) // while the writer is still open
 }
 
 func TestWriterClose(t *testing.T) {
@@ -385,47 +385,31 @@ func TestOpenResumes(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Read(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !equalRows(got, rows) {
-		t.Errorf("got\n%v\nwant\n%v", got, rows)
-	}
+	checkRead(t, path, rows)
 }
 
 func TestOpen(t *testing.T) {
 	dir := t.TempDir()
-	t.Run("empty file gets a header", func(t *testing.T) {
-		path := filepath.Join(dir, "empty.csv")
-		os.WriteFile(path, nil, 0o644)
-		w, err := Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(sample()[0])
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if rows, err := Read(path); err != nil || len(rows) != 1 {
-			t.Errorf("got %v, %v", rows, err)
-		}
-	})
-	t.Run("header only", func(t *testing.T) {
-		path := filepath.Join(dir, "header.csv")
-		os.WriteFile(path, []byte(header), 0o644)
-		w, err := Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(sample()[0])
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if rows, err := Read(path); err != nil || len(rows) != 1 {
-			t.Errorf("got %v, %v", rows, err)
-		}
-	})
+	for _, c := range []struct{ name, file, content string }{
+		{"empty file gets a header", "empty.csv", ""},
+		{"header only", "header.csv", header},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(dir, c.file)
+			os.WriteFile(path, []byte(c.content), 0o644)
+			w, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.Write(sample()[0])
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if rows, err := Read(path); err != nil || len(rows) != 1 {
+				t.Errorf("got %v, %v", rows, err)
+			}
+		})
+	}
 	for _, c := range []struct{ name, content, want string }{
 		{"wrong header", "a,b,c\nx,y,z\n", ":1: header: missing column"},
 		{"incomplete header", "run,model", "incomplete header line"},

@@ -1,4 +1,4 @@
-"""Shared pieces of the Keras and PyTorch peers of hw1's engine benchmarks.
+"""Shared pieces of the Keras, PyTorch and JAX peers of hw1's engine benchmarks.
 
 The workloads, data and units of work are those of BenchmarkCompare in
 tfgraph/bench_compare_test.go; scripts/bench.sh runs all three implementations.
@@ -11,13 +11,14 @@ import math
 import os
 import struct
 import sys
+import time
 
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DIGITS = os.path.join(ROOT, "problems", "data", "digits")
 
-WORKLOADS = ("tiny", "cnn", "dnn", "hessian", "jacobian", "matmul")
+WORKLOADS = ("tiny", "cnn", "dnn", "hessian", "jacobian", "matmul", "lanczos", "surface")
 
 # Sizes shared with tfgraph/bench_compare_test.go.
 TINY_POINTS, TINY_BATCH, TINY_HIDDEN = 6400, 64, [9] * 7
@@ -26,6 +27,8 @@ HESSIAN_POINTS, HESSIAN_HIDDEN = 128, [10, 10]
 JACOBIAN_HIDDEN, JACOBIAN_CHUNK = [256, 256], 1024
 DNN_HIDDEN = [1024, 256]
 MATMUL_N = 2048
+LANCZOS_ITERS, LANCZOS_HIDDEN = 20, [256, 256]
+SURFACE_SIDE, SURFACE_HIDDEN = 21, [15, 30]
 LEARNING_RATE = 1e-3
 
 
@@ -63,8 +66,52 @@ def sinc(n, lo=-1.0, hi=1.0):
     return x.astype(np.float32).reshape(-1, 1), y.astype(np.float32).reshape(-1, 1)
 
 
+def hessian_problem():
+    """The Hessian workload of the 2-2 model: the sinc points (x, y as sinc gives them),
+    the shapes of the flat parameter vector's pieces (weight [a, b], bias [b], layer by
+    layer) and a float64 parameter vector drawn from U(-0.5, 0.5) with seed 1."""
+    x, y = sinc(HESSIAN_POINTS)
+    sizes = [1] + HESSIAN_HIDDEN + [1]
+    shapes = []
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        shapes += [(a, b), (b,)]
+    n = sum(int(np.prod(s)) for s in shapes)
+    return x, y, shapes, np.random.default_rng(1).uniform(-0.5, 0.5, n)
+
+
+def flat_mlp(t, x, shapes, tanh, reshape=lambda v, shape: v.reshape(shape)):
+    """The output on x of the tanh MLP whose parameters are the flat vector t, laid out
+    as hessian_problem's shapes; tanh and reshape are the framework's own."""
+    h, off = x, 0
+    for i in range(0, len(shapes), 2):
+        a, b = shapes[i]
+        w = reshape(t[off : off + a * b], (a, b))
+        off += a * b
+        bias = t[off : off + b]
+        off += b
+        h = h @ w + bias
+        if i + 2 < len(shapes):
+            h = tanh(h)
+    return h
+
+
+def timed(fn, units):
+    """Seconds that units calls of fn take, after one untimed call (tracing, compiling,
+    warming caches)."""
+    fn()
+    t0 = time.perf_counter()
+    for _ in range(units):
+        fn()
+    return time.perf_counter() - t0
+
+
 def steps_per_epoch(n, batch):
     return math.ceil(n / batch)
+
+
+def epoch_rates(seconds, units, n, batch):
+    """The rates of units timed epochs over n examples in batches of batch."""
+    return {"steps/s": units * steps_per_epoch(n, batch) / seconds, "examples/s": units * n / seconds}
 
 
 def emit(impl, args, seconds, metrics, **info):

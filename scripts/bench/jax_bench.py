@@ -127,8 +127,7 @@ def train(params, apply, lossf, x, y, batch):
     for _ in range(args.units):
         state, _, _ = epoch(state)
     sec = time.perf_counter() - t0
-    steps = args.units * common.steps_per_epoch(n, batch)
-    return sec, {"steps/s": steps / sec, "examples/s": args.units * n / sec}
+    return sec, common.epoch_rates(sec, args.units, n, batch)
 
 
 def train_scan(params, apply, lossf, x, y, batch):
@@ -162,8 +161,7 @@ def train_scan(params, apply, lossf, x, y, batch):
     for _ in range(args.units):
         state, _ = epoch(state)
     sec = time.perf_counter() - t0
-    steps = args.units * (n // batch)
-    return sec, {"steps/s": steps / sec, "examples/s": args.units * n / sec}
+    return sec, common.epoch_rates(sec, args.units, n, batch)
 
 
 def tiny():
@@ -201,43 +199,20 @@ def dnn():
     return train(params, lambda p, xb: mlp_apply(p, xb, jax.nn.relu), xent, x.reshape(len(x), -1), y, common.DIGITS_BATCH)
 
 
-def timed(fn, units):
-    fn()
-    t0 = time.perf_counter()
-    for _ in range(units):
-        fn()
-    return time.perf_counter() - t0
-
-
 def hessian():
     """The full Hessian of the 2-2 model's MSE over its 128 points, in float64, by
     jax.hessian (forward over reverse) under jax.jit."""
-    x, y = common.sinc(common.HESSIAN_POINTS)
-    x, y = jnp.asarray(x, jnp.float64), jnp.asarray(y, jnp.float64)
-    sizes = [1] + common.HESSIAN_HIDDEN + [1]
-    shapes = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        shapes += [(a, b), (b,)]
-    n = sum(int(np.prod(s)) for s in shapes)
-    theta = jnp.asarray(np.random.default_rng(1).uniform(-0.5, 0.5, n), jnp.float64)
+    x, y, shapes, theta = common.hessian_problem()
+    n = len(theta)
+    x, y, theta = jnp.asarray(x, jnp.float64), jnp.asarray(y, jnp.float64), jnp.asarray(theta, jnp.float64)
 
     def loss(t):
-        h, off = x, 0
-        for i in range(0, len(shapes), 2):
-            a, b = shapes[i]
-            w = t[off : off + a * b].reshape(a, b)
-            off += a * b
-            bias = t[off : off + b]
-            off += b
-            h = h @ w + bias
-            if i + 2 < len(shapes):
-                h = jnp.tanh(h)
-        return jnp.mean(jnp.square(h - y))
+        return jnp.mean(jnp.square(common.flat_mlp(t, x, shapes, jnp.tanh) - y))
 
     full = jax.jit(jax.hessian(loss))
     h = full(theta)
     assert h.shape == (n, n) and h.dtype == jnp.float64
-    sec = timed(lambda: full(theta).block_until_ready(), args.units)
+    sec = common.timed(lambda: full(theta).block_until_ready(), args.units)
     return sec, {"hessians/s": args.units / sec}, "jax.jit(jax.hessian)"
 
 
@@ -261,7 +236,7 @@ def jacobian():
     def once():
         return sum(float(norms(c)) for c in chunks) / len(x)
 
-    sec = timed(once, args.units)
+    sec = common.timed(once, args.units)
     return sec, {"examples/s": args.units * len(x) / sec}
 
 
@@ -270,7 +245,7 @@ def matmul():
     vals = jnp.asarray((np.arange(n * n) % 17 / 17 - 0.5).astype(np.float32).reshape(n, n))
     a, b = vals, vals + 0
     dot = jax.jit(jnp.dot)
-    sec = timed(lambda: dot(a, b).block_until_ready(), args.units)
+    sec = common.timed(lambda: dot(a, b).block_until_ready(), args.units)
     return sec, {"GFLOP/s": 2 * n**3 * args.units / sec / 1e9}
 
 

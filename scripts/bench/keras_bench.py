@@ -38,8 +38,7 @@ def fit(model, x, y, batch):
     t0 = time.perf_counter()
     model.fit(x, y, batch_size=batch, epochs=args.units, shuffle=True, verbose=0)
     sec = time.perf_counter() - t0
-    steps = args.units * common.steps_per_epoch(len(x), batch)
-    return sec, {"steps/s": steps / sec, "examples/s": args.units * len(x) / sec}
+    return sec, common.epoch_rates(sec, args.units, len(x), batch)
 
 
 def tiny():
@@ -78,27 +77,13 @@ def dnn():
 def hessian():
     """The full Hessian of the 2-2 model's MSE over its 128 points, in float64, by
     GradientTape.jacobian of the gradient (vectorised with pfor)."""
-    x, y = common.sinc(common.HESSIAN_POINTS)
+    x, y, shapes, theta = common.hessian_problem()
+    n = len(theta)
     x, y = tf.constant(x, tf.float64), tf.constant(y, tf.float64)
-    sizes = [1] + common.HESSIAN_HIDDEN + [1]
-    shapes = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        shapes += [(a, b), (b,)]
-    n = sum(int(np.prod(s)) for s in shapes)
-    theta = tf.Variable(np.random.default_rng(1).uniform(-0.5, 0.5, n), dtype=tf.float64)
+    theta = tf.Variable(theta, dtype=tf.float64)
 
     def loss(t):
-        h, off = x, 0
-        for i in range(0, len(shapes), 2):
-            (a, b) = shapes[i]
-            w = tf.reshape(t[off : off + a * b], (a, b))
-            off += a * b
-            bias = t[off : off + b]
-            off += b
-            h = tf.matmul(h, w) + bias
-            if i + 2 < len(shapes):
-                h = tf.tanh(h)
-        return tf.reduce_mean(tf.square(h - y))
+        return tf.reduce_mean(tf.square(common.flat_mlp(t, x, shapes, tf.tanh, tf.reshape) - y))
 
     @tf.function
     def full_hessian():
@@ -110,10 +95,7 @@ def hessian():
 
     h = full_hessian().numpy()
     assert h.shape == (n, n)
-    t0 = time.perf_counter()
-    for _ in range(args.units):
-        full_hessian()
-    sec = time.perf_counter() - t0
+    sec = common.timed(full_hessian, args.units)
     return sec, {"hessians/s": args.units / sec}
 
 
@@ -138,11 +120,7 @@ def jacobian():
             s += float(norms(tf.constant(x[lo : lo + common.JACOBIAN_CHUNK])))
         return s / len(x)
 
-    once()
-    t0 = time.perf_counter()
-    for _ in range(args.units):
-        once()
-    sec = time.perf_counter() - t0
+    sec = common.timed(once, args.units)
     return sec, {"examples/s": args.units * len(x) / sec}
 
 
@@ -156,11 +134,7 @@ def matmul():
     def step():
         c.assign(tf.matmul(a, b))
 
-    step()
-    t0 = time.perf_counter()
-    for _ in range(args.units):
-        step()
-    sec = time.perf_counter() - t0
+    sec = common.timed(step, args.units)
     return sec, {"GFLOP/s": 2 * n**3 * args.units / sec / 1e9}
 
 

@@ -33,9 +33,9 @@ import common  # noqa: E402
 
 # Units of work per timed run (epochs, Hessians, Jacobian passes, products) and the
 # headline metric of each workload.
-UNITS = {"tiny": 30, "cnn": 3, "dnn": 3, "hessian": 30, "jacobian": 5, "matmul": 20}
+UNITS = {"tiny": 30, "cnn": 3, "dnn": 3, "hessian": 30, "jacobian": 5, "matmul": 20, "lanczos": 2, "surface": 2}
 METRIC = {"tiny": "steps/s", "cnn": "examples/s", "dnn": "examples/s", "hessian": "hessians/s",
-          "jacobian": "examples/s", "matmul": "GFLOP/s"}
+          "jacobian": "examples/s", "matmul": "GFLOP/s", "lanczos": "runs/s", "surface": "points/s"}
 TITLE = {
     "tiny": ("(a) 1-1 tiny DNN, 1-9x7-1 tanh (568 params), batch 64, Adam", "steps/s"),
     "cnn": ("(b) seed CNN, conv 1-16-32 k5 + max-pool, dense 512-50-10 (39,408 params), batch 128, Adam", "images/s"),
@@ -43,6 +43,10 @@ TITLE = {
     "hessian": ("(d) full Hessian, 2-2 model 1-10-10-1 tanh (141 params, float64), 128 points", "Hessians/s"),
     "jacobian": ("(d) input Jacobian norm, 3-3 model 784-256-256-10 ReLU, 2,000 test digits", "examples/s"),
     "matmul": ("machine limit: fp32 matmul 2048x2048x2048", "GFLOP/s"),
+    "lanczos": ("(e) 20 Lanczos iterations (20 exact HVPs, full reorthogonalisation), 3-3 model 784-256-256-10 ReLU "
+                "(269,322 params), 8,000 training digits; peer: PyHessian's algorithm", "runs/s"),
+    "surface": ("(f) 21x21 loss surface (train and test loss and accuracy), 2-1 model 784-15-30-10 ReLU, 8,000 + 2,000 "
+                "digits; peer: loss-landscape's point-by-point evaluation", "points/s"),
 }
 
 
@@ -63,10 +67,13 @@ _CNN = _CNN_CONV1 + 8 * 8 * 32 * 5 * 5 * 16 + 512 * 50 + 50 * 10
 _DNN = mlp_macs([784] + common.DNN_HIDDEN + [10])
 _HESS = mlp_macs([1] + common.HESSIAN_HIDDEN + [1])
 _JAC = mlp_macs([784] + common.JACOBIAN_HIDDEN + [10])
+_LANCZOS = mlp_macs([784] + common.LANCZOS_HIDDEN + [10])
+_SURFACE = mlp_macs([784] + common.SURFACE_HIDDEN + [10])
 _HESS_PARAMS = sum(a * b + b for a, b in zip([1] + common.HESSIAN_HIDDEN, common.HESSIAN_HIDDEN + [1]))
 
 UNIT_WORD = {"tiny": "epochs of 100 steps", "cnn": "epochs of 8,000 images", "dnn": "epochs of 8,000 images",
-             "hessian": "Hessians", "jacobian": "passes over 2,000 examples", "matmul": "products"}
+             "hessian": "Hessians", "jacobian": "passes over 2,000 examples", "matmul": "products",
+             "lanczos": "runs of 20 iterations", "surface": "surfaces of 441 points"}
 
 # FLOPs per unit of the headline metric (per step, image, Hessian, example, product).
 FLOPS = {
@@ -78,6 +85,8 @@ FLOPS = {
     # forward (2·MACs) and one input gradient (2·MACs) per class.
     "jacobian": 2 * _JAC * (1 + 10),
     "matmul": 1e9,  # the metric is GFLOP/s already
+    "lanczos": common.LANCZOS_ITERS * 8000 * 18 * _LANCZOS,
+    "surface": 10000 * 2 * _SURFACE,
 }
 FLOPS_NOTE = {
     "tiny": "6·MACs per example (forward, weight and input gradients)",
@@ -86,10 +95,12 @@ FLOPS_NOTE = {
     "hessian": "≈ 141 HVPs x 128 points x 18·MACs (rough)",
     "jacobian": "2·MACs x (1 forward + 10 class gradients) per example",
     "matmul": "2·n³",
+    "lanczos": "20 HVPs x 8,000 images x 18·MACs (rough)",
+    "surface": "2·MACs x 10,000 images per point",
 }
 
 SHORT = {"tiny": "(a) tiny DNN", "cnn": "(b) seed CNN", "dnn": "(c) 1M DNN", "hessian": "(d) Hessian",
-         "jacobian": "(d) input Jacobian", "matmul": "fp32 matmul"}
+         "jacobian": "(d) input Jacobian", "matmul": "fp32 matmul", "lanczos": "(e) Lanczos", "surface": "(f) loss surface"}
 
 # The targets of issue 15 (earlier ones in brackets): (a) at least 1x JAX's compiled
 # step (and 2x Keras); (b) at least 1.5x Keras with oneDNN on and 50% of the matmul
@@ -115,8 +126,10 @@ IMPL_NAME = {
     "jax": "JAX (jit step)",
     "jax-scan": "JAX (100-step lax.scan)",
 }
-# Implementations that run only some workloads.
+# Implementations that run only some workloads, and workloads that only some
+# implementations run (the spectrum and landscape peers are written in PyTorch only).
 ONLY = {"jax-scan": ("tiny",)}
+RUN_BY = {"lanczos": ("hw1", "hw1-auto", "hw1-eigen", "torch"), "surface": ("hw1", "hw1-auto", "hw1-eigen", "torch")}
 # The oneDNN setting of each implementation: hw1 keeps the caller's (the engine turns
 # oneDNN on unless TF_ENABLE_ONEDNN_OPTS is set), Keras runs TensorFlow's default.
 ONEDNN = {"hw1-eigen": "0", "keras-onednn": "1", "keras": None}
@@ -261,7 +274,7 @@ def measure(a):
         for w in a.workloads:
             units = max(1, round(UNITS[w] * a.scale))
             for impl in rot:
-                if w not in ONLY.get(impl, (w,)):
+                if w not in ONLY.get(impl, (w,)) or impl not in RUN_BY.get(w, (impl,)):
                     continue
                 for attempt in range(a.retries + 1):
                     wait_quiet_cores(a.quiet_cores, budget)
@@ -500,7 +513,12 @@ def report(results, a, info):
         "- PyTorch: scripts/bench/torch_bench.py, the usual loop over shuffled index batches "
         "(zero_grad, backward, Adam step, loss.item()); the Hessian by "
         f"`torch.{methods.get('torch', 'autograd.functional.hessian')}`, the input Jacobian by "
-        "`torch.autograd.functional.jacobian(vectorize=True)` of the batch-summed softmax, `torch.mm` for the matmul.",
+        "`torch.autograd.functional.jacobian(vectorize=True)` of the batch-summed softmax, `torch.mm` for the matmul; "
+        "(e) PyHessian's `density` Lanczos written out (Rademacher start, full reorthogonalisation, one "
+        "`autograd.grad(gradsH, params, grad_outputs=v)` per iteration through the gradient graph built once per run: "
+        "the same 20 HVPs as hw1's `analysis.RunLanczos` on `Model.HVP`); (f) loss-landscape's evaluation written out "
+        "(weights set to w + a·d1 + b·d2 point by point, one no_grad forward per split, against hw1's `Model.LossPlane`, "
+        "which evaluates all 441 points in one session run).",
         "- JAX: scripts/bench/jax_bench.py, a `jax.jit` train step (the batch gathered by index from device-resident "
         "data inside the step, TensorFlow's Adam written out, every step's loss and hits fetched to the host) over "
         "the same seeded shuffled batches; \"100-step lax.scan\" runs an epoch's 100 steps of the tiny DNN in one "

@@ -2,14 +2,14 @@
 
 Trains with the usual PyTorch loop (shuffled index batches, zero_grad, backward, step,
 loss.item()) on the same models, data, batch size and optimizer as BenchmarkCompare;
-the Hessian and the input Jacobian use torch.autograd.functional. Prints one JSON line.
+the Hessian and the input Jacobian use torch.autograd.functional; the Lanczos and
+loss-surface workloads follow PyHessian and loss-landscape. Prints one JSON line.
 
     python3 torch_bench.py cnn --units 3 --threads 2
 """
 
 import os
 import sys
-import time
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -48,13 +48,8 @@ def train(model, x, y, batch, loss_fn, classify):
                 correct += int((out.argmax(1) == yb).sum())
         return total / n, correct / n
 
-    epoch()
-    t0 = time.perf_counter()
-    for _ in range(args.units):
-        epoch()
-    sec = time.perf_counter() - t0
-    steps = args.units * common.steps_per_epoch(n, batch)
-    return sec, {"steps/s": steps / sec, "examples/s": args.units * n / sec}
+    sec = common.timed(epoch, args.units)
+    return sec, common.epoch_rates(sec, args.units, n, batch)
 
 
 def mlp(inputs, hidden, out, act):
@@ -92,38 +87,15 @@ def dnn():
     return train(mlp(784, common.DNN_HIDDEN, 10, nn.ReLU), x, y, common.DIGITS_BATCH, F.cross_entropy, True)
 
 
-def timed(fn, units):
-    fn()
-    t0 = time.perf_counter()
-    for _ in range(units):
-        fn()
-    return time.perf_counter() - t0
-
-
 def hessian():
     """The full Hessian of the 2-2 model's MSE over its 128 points, in float64, by
     torch.autograd.functional.hessian (vectorised when this PyTorch can)."""
-    x, y = common.sinc(common.HESSIAN_POINTS)
-    x, y = torch.from_numpy(x).double(), torch.from_numpy(y).double()
-    sizes = [1] + common.HESSIAN_HIDDEN + [1]
-    shapes = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
-        shapes += [(a, b), (b,)]
-    n = sum(int(np.prod(s)) for s in shapes)
-    theta = torch.from_numpy(np.random.default_rng(1).uniform(-0.5, 0.5, n))
+    x, y, shapes, theta = common.hessian_problem()
+    n = len(theta)
+    x, y, theta = torch.from_numpy(x).double(), torch.from_numpy(y).double(), torch.from_numpy(theta)
 
     def loss(t):
-        h, off = x, 0
-        for i in range(0, len(shapes), 2):
-            a, b = shapes[i]
-            w = t[off : off + a * b].reshape(a, b)
-            off += a * b
-            bias = t[off : off + b]
-            off += b
-            h = h @ w + bias
-            if i + 2 < len(shapes):
-                h = torch.tanh(h)
-        return ((h - y) ** 2).mean()
+        return ((common.flat_mlp(t, x, shapes, torch.tanh) - y) ** 2).mean()
 
     vec = True
     try:
@@ -131,7 +103,7 @@ def hessian():
     except Exception:  # a PyTorch without batched gradients for some op
         vec = False
     assert torch.autograd.functional.hessian(loss, theta, vectorize=vec).shape == (n, n)
-    sec = timed(lambda: torch.autograd.functional.hessian(loss, theta, vectorize=vec), args.units)
+    sec = common.timed(lambda: torch.autograd.functional.hessian(loss, theta, vectorize=vec), args.units)
     return sec, {"hessians/s": args.units / sec}, f"autograd.functional.hessian(vectorize={vec})"
 
 
@@ -156,15 +128,98 @@ def jacobian():
             s += float(j.square().sum(dim=(0, 2)).sqrt().sum())
         return s / len(x)
 
-    sec = timed(once, args.units)
+    sec = common.timed(once, args.units)
     return sec, {"examples/s": args.units * len(x) / sec}
+
+
+def lanczos():
+    """PyHessian's density() written out: Lanczos with full reorthogonalisation from a
+    normalised Rademacher vector, common.LANCZOS_ITERS iterations on the full-profile
+    3-3 MLP over the 8,000 training digits, each iteration one Hessian-vector product
+    torch.autograd.grad(gradsH, params, grad_outputs=v) through the gradient graph
+    built once per run (PyHessian's loss.backward(create_graph=True), here
+    autograd.grad(create_graph=True), which keeps no reference cycle), as PyHessian
+    does for one batch. The tridiagonal matrix is diagonalised at the end."""
+    x, y = digits_train(True)
+    model = mlp(784, common.LANCZOS_HIDDEN, 10, nn.ReLU)
+    params = [p for p in model.parameters()]
+
+    def dot(a, b):
+        return sum(torch.sum(u * v) for u, v in zip(a, b))
+
+    def add(a, b, alpha):
+        return [u + alpha * v for u, v in zip(a, b)]
+
+    def normalize(a):
+        n = torch.sqrt(dot(a, a))
+        return [u / (n + 1e-6) for u in a]
+
+    def run():
+        loss = F.cross_entropy(model(x), y)
+        grads = torch.autograd.grad(loss, params, create_graph=True)
+        v = [torch.randint_like(p, high=2) * 2 - 1 for p in params]
+        v = normalize(v)
+        vs, alphas, betas = [v], [], []
+        w = None
+        for i in range(common.LANCZOS_ITERS):
+            if i > 0:
+                beta = torch.sqrt(dot(w, w))
+                betas.append(float(beta))
+                for u in vs:  # full reorthogonalisation, as PyHessian's orthnormal
+                    w = add(w, u, -dot(w, u))
+                v = normalize(w)
+                vs.append(v)
+            hv = torch.autograd.grad(grads, params, grad_outputs=v, only_inputs=True, retain_graph=True)
+            alpha = dot(hv, v)
+            alphas.append(float(alpha))
+            w = add(hv, v, -alpha)
+            if i > 0:
+                w = add(w, vs[-2], -betas[-1])
+        t = torch.diag(torch.tensor(alphas)) + torch.diag(torch.tensor(betas), 1) + torch.diag(torch.tensor(betas), -1)
+        return torch.linalg.eigvalsh(t)
+
+    sec = timed(run, args.units)
+    return sec, {"runs/s": args.units / sec, "HVP/s": args.units * common.LANCZOS_ITERS / sec}
+
+
+def surface():
+    """loss-landscape's plot_surface written out: for each of the common.SURFACE_SIDE²
+    points of a plane, the 2-1 MLP's weights are set to w + a·d1 + b·d2 and the loss
+    and accuracy evaluated on the 8,000 training and 2,000 test digits (no_grad, one
+    batch per split)."""
+    x, y = digits_train(True)
+    xt, yt = common.digits("test")
+    xt, yt = torch.from_numpy(xt.reshape(len(xt), -1)), torch.from_numpy(yt.astype(np.int64))
+    model = mlp(784, common.SURFACE_HIDDEN, 10, nn.ReLU)
+    params = [p for p in model.parameters()]
+    w = [p.detach().clone() for p in params]
+    g = torch.Generator().manual_seed(1)
+    d1 = [0.1 * torch.randn(p.shape, generator=g) for p in params]
+    d2 = [0.1 * torch.randn(p.shape, generator=g) for p in params]
+    grid = np.linspace(-1, 1, common.SURFACE_SIDE)
+
+    @torch.no_grad()
+    def run():
+        out = []
+        for b in grid:
+            for a in grid:
+                for p, w0, u, v in zip(params, w, d1, d2):
+                    p.copy_(w0 + float(a) * u + float(b) * v)
+                for xs, ys in ((x, y), (xt, yt)):
+                    logits = model(xs)
+                    out.append((float(F.cross_entropy(logits, ys)), float((logits.argmax(1) == ys).float().mean())))
+        return out
+
+    sec = timed(run, args.units)
+    points = common.SURFACE_SIDE**2
+    return sec, {"surfaces/s": args.units / sec, "points/s": args.units * points / sec}
 
 
 def matmul():
     n = common.MATMUL_N
     vals = torch.from_numpy((np.arange(n * n) % 17 / 17 - 0.5).astype(np.float32).reshape(n, n))
     a, b, c = vals.clone(), vals.clone(), torch.empty(n, n)
-    sec = timed(lambda: torch.mm(a, b, out=c), args.units)
+    sec = common.timed(lambda: torch.mm(a, b, out=c), args.units)
     return sec, {"GFLOP/s": 2 * n**3 * args.units / sec / 1e9}
 
 

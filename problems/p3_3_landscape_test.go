@@ -1,0 +1,92 @@
+package problems
+
+import (
+	"math"
+	"testing"
+
+	"hw1/problems/records"
+)
+
+// checkLandscape33 asserts 3-3's spectral densities and filter-normalised profiles:
+// every model of the sweep has a quadrature rule of at most density_runs ×
+// density_iters nodes whose weights are positive and sum to 1; every model of each
+// interpolation has filter_points finite losses along its direction, symmetric about
+// the model, and at offset 0 its training loss reproduces the one recorded at the end
+// of its training within 1e-6 relative.
+func checkLandscape33(t *testing.T, tab records.Table, s *settings33) {
+	t.Helper()
+	sweep := tab.Run(records.RunSensitivity).Metric(records.MetricReached)
+	if len(sweep) == 0 {
+		t.Fatal("no models in the sweep")
+	}
+	slq := tab.Run(records.RunDensity).Split(records.SplitSLQ)
+	for _, r := range sweep {
+		rows := slq.Model(r.Model).Seed(r.Seed)
+		nodes, weights := rows.Metric(records.MetricSLQNode), rows.Values(records.MetricSLQWeight)
+		if s.SpectrumIters == 0 || s.DensityRuns == 0 {
+			if len(nodes) != 0 {
+				t.Errorf("%s seed %v: %d nodes with the density off", r.Model, r.Seed, len(nodes))
+			}
+			continue
+		}
+		if len(nodes) < s.DensityRuns || len(nodes) > s.DensityRuns*s.DensityIters || len(weights) != len(nodes) {
+			t.Fatalf("%s seed %v: %d nodes and %d weights, want between %d and %d", r.Model, r.Seed, len(nodes), len(weights), s.DensityRuns, s.DensityRuns*s.DensityIters)
+		}
+		var sum float64
+		for _, n := range nodes {
+			w, ok := weights[n.Key()]
+			if !ok || !(w >= 0) || math.IsNaN(n.Value) || math.IsInf(n.Value, 0) {
+				t.Errorf("%s seed %v step %d: node %v, weight %v", r.Model, r.Seed, n.Step, n.Value, w)
+			}
+			sum += w
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Errorf("%s seed %v: weights sum to %v, want 1", r.Model, r.Seed, sum)
+		}
+	}
+
+	final := map[records.Key]float64{} // the last recorded training loss of each model
+	epochs := map[records.Key]float64{}
+	for _, r := range tab.Run(records.RunTraining).Split(records.SplitTrain).Metric(records.MetricLoss) {
+		k := records.Key{Model: r.Model, Seed: r.Seed}
+		if e, ok := epochs[k]; !ok || r.Epoch > e {
+			epochs[k], final[k] = r.Epoch, r.Value
+		}
+	}
+	for _, run := range []string{records.RunInterpBatch, records.RunInterpLR} {
+		rows := tab.Run(records.RunFilterPrefix + run)
+		if s.FilterPoints == 0 {
+			if len(rows) != 0 {
+				t.Errorf("%s: %d rows with the profiles off", run, len(rows))
+			}
+			continue
+		}
+		if models := rows.Models(); len(models) != 2 {
+			t.Fatalf("%s: filter-normalised profiles of %v, want two models", run, models)
+		}
+		offsets := rows.Values(records.MetricOffset)
+		for _, m := range rows.Models() {
+			for _, split := range []string{records.SplitTrain, records.SplitTest} {
+				loss := rows.Model(m).Split(split).Metric(records.MetricLoss)
+				if len(loss) != s.FilterPoints {
+					t.Fatalf("%s %s %s: %d losses, want %d", run, m, split, len(loss), s.FilterPoints)
+				}
+				for _, r := range loss {
+					k := r.Key()
+					k.Split = ""
+					a, ok := offsets[k]
+					if !ok || math.Abs(a) > s.FilterRange*(1+1e-12) || !(r.Value > 0) || math.IsInf(r.Value, 0) {
+						t.Errorf("%s %s %s step %d: loss %v at offset %v", run, m, split, r.Step, r.Value, a)
+					}
+					if a != 0 || split != records.SplitTrain {
+						continue
+					}
+					want, ok := final[records.Key{Model: m, Seed: r.Seed}]
+					if !ok || math.Abs(r.Value-want) > 1e-6*want {
+						t.Errorf("%s %s: training loss %.9g at the model, recorded %.9g at the end of its training", run, m, r.Value, want)
+					}
+				}
+			}
+		}
+	}
+}
