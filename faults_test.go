@@ -283,7 +283,7 @@ func oneLine(s string) string {
 var tinyAll = []string{
 	"1-2.epochs=1", "1-2.train=300", "1-2.seeds=2",
 	"2-1.epochs=3", "2-1.every=1", "2-1.runs=2", "2-1.train=300", "2-1.surface_points=7",
-	"2-2.trainings=2", "2-2.phase1_epochs=20", "2-2.phase2_steps=5", "2-2.mnist_epochs=1", "2-2.mnist_train=300", "2-2.fn_epochs=5",
+	"2-2.trainings=2", "2-2.phase1_epochs=20", "2-2.phase2_newton=3", "2-2.phase2_steps=5", "2-2.mnist_epochs=1", "2-2.mnist_train=300", "2-2.fn_epochs=5",
 	"3-1.epochs=2", "3-1.train=300", "3-1.seeds=2",
 	"3-2.epochs=1", "3-2.train=300", "3-2.widths=2,8,32", "3-2.seeds=2",
 	"3-3.train=256", "3-3.hidden=16", "3-3.seeds=2", "3-3.batches=32,256", "3-3.pair_batches=32,256", "3-3.step_budget=16",

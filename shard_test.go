@@ -100,7 +100,7 @@ func hw1Env(t *testing.T, env []string, args ...string) (string, int) {
 
 // tiny22 are tiny settings of 2-2: five units (the sinc gradient-norm training and
 // four minimal-ratio trainings).
-var tiny22 = []string{"--set", "tasks=sinc", "--set", "trainings=4", "--set", "phase1_epochs=20", "--set", "phase2_steps=5", "--set", "fn_epochs=5"}
+var tiny22 = []string{"--set", "tasks=sinc", "--set", "trainings=4", "--set", "phase1_epochs=20", "--set", "phase2_newton=3", "--set", "phase2_steps=5", "--set", "fn_epochs=5"}
 
 // TestShardsAsKubernetesIndexedJob runs 2-2 on tiny settings as three shards, each a
 // process with JOB_COMPLETION_INDEX set as a Kubernetes Indexed Job sets it, merges

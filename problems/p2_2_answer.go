@@ -19,7 +19,7 @@ func write22(sum *summary22, b *strings.Builder) {
 		fmt.Fprintf(b, "%s (%d training examples, seed %d): over %d iterations the loss goes from %.3g to %.3g; the gradient norm starts at %.3g, peaks at %.3g (iteration %d) and ends near %.3g. ",
 			g.Task, g.Train, g.Seed, g.Iterations, g.FirstLoss, g.LastLoss, g.FirstGradNorm, g.PeakGradNorm, g.PeakIteration, g.LastGradNorm)
 	}
-	fmt.Fprintf(b, "Almost zero gradient: of %d networks (%d parameters, %d training points, one seed each) trained on the loss and then on ||grad L||^2, %d (%.0f%%) reached ||grad L|| < %.0e (median reduction of the gradient norm by phase 2: %.3g times). ",
+	fmt.Fprintf(b, "Almost zero gradient: of %d networks (%d parameters, %d training points, one seed each) trained on the loss and then driven towards grad L = 0 (Levenberg-Marquardt steps from exact Hessians, then L-BFGS on ||grad L||^2), %d (%.0f%%) reached ||grad L|| < %.0e (median reduction of the gradient norm by phase 2: %.3g times). ",
 		sum.Trainings, sum.Params, sum.Points, sum.Converged, 100*sum.ConvergedShare, sum.GradTol, sum.ReductionMedian)
 	basis := "converged end points"
 	if sum.Basis != "converged" {

@@ -19,7 +19,9 @@ type minimalResult struct {
 	Seed                       uint64
 	Phase1Loss, Phase1GradNorm float64
 	Loss, GradNorm             float64 // at the end of phase 2
-	Steps                      int     // phase-2 iterations
+	Steps                      int     // phase-2 iterations: NewtonSteps + LBFGSSteps
+	NewtonSteps, LBFGSSteps    int     // Levenberg–Marquardt steps and L-BFGS iterations
+	Hessians                   int     // full Hessians of the Levenberg–Marquardt steps
 	Converged                  bool    // GradNorm < Tol
 	Ratio, MinEig, MaxEig      float64
 	EigTol                     float64 // the threshold of "eigenvalue > 0"
@@ -38,7 +40,7 @@ func (r minimalResult) values() []float64 {
 		conv = 1
 	}
 	return []float64{r.Loss, r.GradNorm, r.Ratio, r.MinEig, r.MaxEig, float64(r.Steps), conv,
-		float64(r.Params), r.EigTol, r.Asymmetry, r.Phase1Loss, r.Phase1GradNorm}
+		float64(r.Params), r.EigTol, r.Asymmetry, r.Phase1Loss, r.Phase1GradNorm, float64(r.NewtonSteps), float64(r.Hessians), float64(r.LBFGSSteps)}
 }
 
 func minimalFrom(v map[string]float64) minimalResult {
@@ -46,6 +48,7 @@ func minimalFrom(v map[string]float64) minimalResult {
 		Loss: v["loss"], GradNorm: v["grad_norm"], Ratio: v["minimal_ratio"], MinEig: v["min_eigenvalue"],
 		MaxEig: v["max_eigenvalue"], Steps: int(v["steps"]), Converged: v["converged"] == 1, Params: int(v["params"]),
 		EigTol: v["eig_tolerance"], Asymmetry: v["hessian_asymmetry"], Phase1Loss: v["phase1_loss"], Phase1GradNorm: v["phase1_grad_norm"],
+		NewtonSteps: int(v[records.MetricNewtonSteps]), Hessians: int(v[records.MetricHessians]), LBFGSSteps: int(v[records.MetricLBFGSSteps]),
 	}
 }
 
@@ -74,8 +77,8 @@ func minimalRatios(ctx context.Context, env *Env, rec *Recorder, s *settings22, 
 		return err
 	}
 	env.log().Info("minimal ratio", "trainings", s.Trainings, "params", n)
-	rec.Note("Minimal ratio: %d networks 1-%s-1 (tanh, MSE, float64, %d parameters) on %d points of %s on [%g, %g] (no test set); phase 1: %d epochs of Adam at %g, batch %d; phase 2: L-BFGS on ||grad L||^2 over the whole training set until ||grad L|| < %g or %d iterations; the headline ratio counts eigenvalues above %g, and the ratio is also recorded at the absolute tolerances %v and at %v times the largest |eigenvalue|.",
-		s.Trainings, joinInts(s.Hidden, "-"), n, s.Points, s.Function, s.Lo, s.Hi, s.Phase1Epochs, s.Phase1LR, s.Phase1Batch, s.Tol, s.Phase2Steps, s.EigTol, s.AbsTols, s.RelTols)
+	rec.Note("Minimal ratio: %d networks 1-%s-1 (tanh, MSE, float64, %d parameters) on %d points of %s on [%g, %g] (no test set); phase 1: %d epochs of Adam at %g, batch %d; phase 2: over the whole training set until ||grad L|| < %g, Levenberg-Marquardt steps on the residual grad L (the step -(H^2 + lambda I)^-1 H grad L, lambda = mu max eig(H)^2, mu from %g, taken when ||grad L|| falls) from up to %d exact full Hessians H, each used for up to %d steps (a stale Hessian that gives no step is replaced), stopping when ||grad L|| fell by less than 2%% over the last 5 Hessians, then up to %d iterations of L-BFGS on ||grad L||^2; the headline ratio counts eigenvalues above %g, and the ratio is also recorded at the absolute tolerances %v and at %v times the largest |eigenvalue|.",
+		s.Trainings, joinInts(s.Hidden, "-"), n, s.Points, s.Function, s.Lo, s.Hi, s.Phase1Epochs, s.Phase1LR, s.Phase1Batch, s.Tol, s.Phase2Damping, s.Phase2Newton, s.Phase2Reuse, s.Phase2Steps, s.EigTol, s.AbsTols, s.RelTols)
 
 	done := map[string]minimalResult{}
 	if env.Resume {
@@ -260,9 +263,10 @@ func minimalUnits(tab records.Table) map[string]minimalResult {
 }
 
 // trainToCritical trains one network from seed: phase 1 minimises the loss with Adam,
-// phase 2 minimises ||∇L||² over the whole training set (see analysis.MinimizeGradNorm) on an,
-// a float64 model of the same spec and data built with SecondOrder, which it leaves at
-// the end point. It returns the numbers of both phases.
+// phase 2 drives ∇L to zero over the whole training set (analysis.FindCritical:
+// Levenberg–Marquardt with exact Hessians, then L-BFGS on ||∇L||²) on an, a float64
+// model of the same spec and data built with SecondOrder, which it leaves at the end
+// point. It returns the numbers of both phases.
 func trainToCritical(ctx context.Context, s *settings22, spec tfgraph.Spec, train *tfgraph.Data, an *tfgraph.Model, seed uint64, sess tfgraph.SessionConfig) (minimalResult, error) {
 	r := minimalResult{Params: an.NumParams(), Seed: seed}
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
@@ -293,10 +297,15 @@ func trainToCritical(ctx context.Context, s *settings22, spec tfgraph.Spec, trai
 		return r, err
 	}
 	r.Phase1Loss, r.Phase1GradNorm = loss, floats.Norm(g, 2)
-	if theta, r.Steps, err = analysis.MinimizeGradNorm(ctx, modelFunc{an}, theta, s.Tol, s.Phase2Steps); err != nil {
+	c, err := analysis.FindCritical(ctx, modelFunc{an}, theta, s.Tol, analysis.NewtonSettings{
+		Iterations: s.Phase2Newton, Reuse: s.Phase2Reuse, Damping: s.Phase2Damping, Fallback: s.Phase2Steps,
+	})
+	if err != nil {
 		return r, err
 	}
-	if err := an.SetParams(theta); err != nil {
+	r.NewtonSteps, r.Hessians, r.LBFGSSteps = c.Steps, c.Newton, c.LBFGS
+	r.Steps = c.Steps + c.LBFGS
+	if err := an.SetParams(c.X); err != nil {
 		return r, err
 	}
 	if loss, g, err = an.FullGradient(); err != nil {

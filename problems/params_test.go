@@ -51,7 +51,7 @@ func TestParamsRebuildWithNumpy(t *testing.T) {
 	}{
 		{
 			name: "2-2 end point", problem: "2-2", model: "seed-1--mlp",
-			over: map[string]string{"tasks": "sinc", "fn_epochs": "2", "trainings": "1", "phase1_epochs": "30", "phase2_steps": "5"},
+			over: map[string]string{"tasks": "sinc", "fn_epochs": "2", "trainings": "1", "phase1_epochs": "30", "phase2_newton": "3", "phase2_steps": "5"},
 			recorded: func(t *testing.T, tab records.Table, _ map[string]float64) (float64, float64) {
 				rows := tab.Run("seed-1").Model(model22).Split("train").Metric("loss")
 				if len(rows) != 1 {

@@ -16,7 +16,7 @@ var tinySettings = map[string]map[string]string{
 	"1-1": {"functions": "sinc", "depths": "1,2", "epochs": "5", "grid": "50", "points": "64", "batch": "32", "seeds": "2"},
 	"1-2": {"epochs": "1", "train": "300", "seeds": "2"},
 	"2-1": {"epochs": "3", "every": "1", "runs": "2", "train": "300", "surface_points": "7"},
-	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
+	"2-2": {"trainings": "2", "phase1_epochs": "20", "phase2_newton": "3", "phase2_steps": "5", "mnist_epochs": "1", "mnist_train": "300", "fn_epochs": "5"},
 	"3-1": {"epochs": "2", "train": "300", "seeds": "2"},
 	"3-2": {"epochs": "1", "train": "300", "widths": "2,8,32", "seeds": "2"},
 	"3-3": {"train": "256", "hidden": "16", "seeds": "2", "batches": "32,256", "pair_batches": "32,256", "step_budget": "16",

@@ -1,7 +1,8 @@
 // Package analysis holds the numerical analysis that hw1's experiments apply to what
 // they trained: principal component projections of parameter snapshots, the
 // classification of a Hessian's spectrum and the minimal ratio, Keskar et al.'s
-// sharpness by projected gradient ascent, the minimisation of the gradient norm,
+// sharpness by projected gradient ascent, the minimisation of the gradient norm and
+// the search for critical points by Levenberg–Marquardt on the gradient (FindCritical),
 // Spearman's rank correlation, and summary statistics with Student-t and bootstrap
 // intervals.
 //
@@ -16,7 +17,7 @@
 //
 // The package is pure Go on gonum: it never imports the engine. Functions that need a
 // loss, its gradient or Hessian-vector products take them through small interfaces
-// (Func, HessianFunc), which a problem implements over its model. Every function is
+// (Func, HessianFunc, HessianMatrixFunc), which a problem implements over its model. Every function is
 // checked against numpy and scipy (testdata/gen_fixtures.py writes the fixtures).
 //
 // Errors are prefixed "analysis:". Functions that return an error also use it for

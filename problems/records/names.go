@@ -104,6 +104,13 @@ const (
 	MetricNegative   = "negative"   // eigenvalues below minus the tolerance
 	MetricNearZero   = "near_zero"  // the others
 	MetricEigenvalue = "eigenvalue" // one eigenvalue of the Hessian
+
+	// MetricNewtonSteps and MetricLBFGSSteps split 2-2's phase-2 iterations ("steps")
+	// into Levenberg–Marquardt steps and L-BFGS iterations; MetricHessians is the
+	// number of full Hessians the Levenberg–Marquardt steps used.
+	MetricNewtonSteps = "newton_steps"
+	MetricHessians    = "hessians"
+	MetricLBFGSSteps  = "lbfgs_steps"
 )
 
 // The metrics of 3-3's training to a common criterion.
