@@ -106,15 +106,10 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
+	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
 	if err != nil {
 		return err
 	}
-	ds, train, err := env.loadTrain(s.Train)
-	if err != nil {
-		return err
-	}
-	rec.Dataset(ds, train.N, ds.Test.N)
 	spec, _, err := setup31(s, train)
 	if err != nil {
 		return err

@@ -98,18 +98,13 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
-	if err != nil {
-		return err
-	}
 	if len(s.Widths) == 0 || s.Depth < 1 || s.Epochs < 1 {
 		return fmt.Errorf("problems: 3-2: need widths, depth >= 1 and epochs >= 1")
 	}
-	ds, train, err := env.loadTrain(s.Train)
+	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
 	if err != nil {
 		return err
 	}
-	rec.Dataset(ds, train.N, ds.Test.N)
 	seeds := seedList(env.Seed, 0, s.Seeds)
 	for _, seed := range seeds {
 		rec.Seed(seed)

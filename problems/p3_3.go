@@ -173,15 +173,10 @@ func run33(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
+	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
 	if err != nil {
 		return err
 	}
-	ds, train, err := env.loadTrain(s.Train)
-	if err != nil {
-		return err
-	}
-	rec.Dataset(ds, train.N, ds.Test.N)
 	x := &exp33{env: env, rec: rec, s: s, opt: opt, done: map[config33]*trained33{}}
 	x.spec = tfgraph.MLP(mlpName(train.Dim(), s.Hidden, train.Classes), train.Dim(), s.Hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
 	x.trainData, x.testData = tensorData(train), tensorData(ds.Test)

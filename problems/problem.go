@@ -172,6 +172,22 @@ func (env *Env) loadTrain(n int) (*data.Dataset, *data.Set, error) {
 	return ds, firstN(ds.Train, n), nil
 }
 
+// startTraining does what the problems that train on the dataset do before their
+// first model: it parses the optimizer named optimizer, loads the first n training
+// examples of the chosen dataset (all when n <= 0) and records the data's sizes.
+func (env *Env) startTraining(rec *Recorder, optimizer string, n int) (tfgraph.OptimizerKind, *data.Dataset, *data.Set, error) {
+	opt, err := tfgraph.ParseOptimizer(optimizer)
+	if err != nil {
+		return opt, nil, nil, err
+	}
+	ds, train, err := env.loadTrain(n)
+	if err != nil {
+		return opt, nil, nil, err
+	}
+	rec.Dataset(ds, train.N, ds.Test.N)
+	return opt, ds, train, nil
+}
+
 // finishData loads the data a finish step needs: the dataset chosen on the command
 // line, or else the one the run recorded in its manifest (so that "hw1 merge" finds
 // the shards' dataset), and the first n of its training examples (all when n <= 0).
