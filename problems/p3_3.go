@@ -155,6 +155,9 @@ type trained33 struct {
 	reached                                bool
 	sensitivity                            float64
 	sharp                                  []sharp33
+	// lambdaMax and trace are the largest eigenvalue and Hutchinson's trace of the
+	// Hessian of the training loss; NaN where the run computed no spectrum.
+	lambdaMax, trace float64
 }
 
 // sharp33 is one sharpness measurement: ε, the space (full or a random subspace) and

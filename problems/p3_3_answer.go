@@ -3,6 +3,7 @@ package problems
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"hw1/problems/records"
@@ -40,6 +41,10 @@ type batch33 struct {
 	TestAcc      records.Estimate `json:"test_accuracy"`
 	TestLoss     records.Estimate `json:"test_loss"`
 	Sensitivity  records.Estimate `json:"sensitivity"`
+	// LambdaMax and Trace are the largest eigenvalue and the trace of the Hessian of
+	// the training loss (n = 0 where the run computed no spectrum).
+	LambdaMax records.Estimate `json:"lambda_max"`
+	Trace     records.Estimate `json:"hessian_trace"`
 }
 
 // sharpRow33 is the sharpness of one batch size at one ε in one space.
@@ -110,7 +115,9 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 			TrainAcc:    records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.trainAcc })),
 			TestAcc:     records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.testAcc })),
 			TestLoss:    records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.testLoss })),
-			Sensitivity: records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.sensitivity }))}
+			Sensitivity: records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.sensitivity })),
+			LambdaMax:   records.NewEstimate(computed(pick(ts, func(t *trained33) float64 { return t.lambdaMax }))),
+			Trace:       records.NewEstimate(computed(pick(ts, func(t *trained33) float64 { return t.trace })))}
 		row.Reached = len(pick(ts, func(*trained33) float64 { return 0 }))
 		sum.Models = append(sum.Models, row)
 		for k, sh := range ts[0].sharp {
@@ -134,6 +141,12 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 			{"test loss", func(t *trained33) float64 { return t.testLoss }},
 			{"sensitivity", func(t *trained33) float64 { return t.sensitivity }},
 			{"steps", func(t *trained33) float64 { return float64(t.steps) }},
+		}
+		if !math.IsNaN(small[0].lambdaMax) {
+			qs = append(qs, []struct {
+				name string
+				f    func(*trained33) float64
+			}{{"Hessian λ_max", func(t *trained33) float64 { return t.lambdaMax }}, {"Hessian trace", func(t *trained33) float64 { return t.trace }}}...)
 		}
 		for k, sh := range small[0].sharp {
 			qs = append(qs, struct {
@@ -164,6 +177,12 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 	return rec.SetSummary(sum)
 }
 
+// computed leaves out the NaN values of xs, which stand for models whose run computed
+// no Hessian spectrum (spectrum refuses a NaN eigenvalue).
+func computed(xs []float64) []float64 {
+	return slices.DeleteFunc(xs, math.IsNaN)
+}
+
 // answer33 reports the interpolations, every batch size with intervals over seeds,
 // and the small against large batch comparison beside Keskar et al.'s figures.
 func answer33(res RunResult) string { return answerFrom(res, write33) }
@@ -179,11 +198,19 @@ func write33(sum *summary33, b *strings.Builder) {
 			b.WriteString(", no barrier between them")
 		}
 		fmt.Fprintf(b, "; test accuracy %.2f%% at θ1 and %.2f%% at θ2. ", 100*in.Theta1TestAcc, 100*in.Theta2TestAcc)
+		if in.FilterOffset > 0 {
+			fmt.Fprintf(b, "Along one filter-normalised random direction (Li et al. 2018), the training loss rises by %.3g at θ1 and %.3g at θ2 at offset ±%.2g, so %s. ",
+				in.Theta1FilterRise, in.Theta2FilterRise, in.FilterOffset, widerText(in))
+		}
 	}
 	fmt.Fprintf(b, "Every model trained to the same criterion (%s; %s) on %d training examples, tested on %d. ", sum.Criterion, sum.LearningRate, sum.TrainExamples, sum.TestExamples)
 	for _, m := range sum.Models {
-		fmt.Fprintf(b, "Batch %d (lr %g): %d of %d seeds met it, in %s steps; test accuracy %s, sensitivity %s. ",
+		fmt.Fprintf(b, "Batch %d (lr %g): %d of %d seeds met it, in %s steps; test accuracy %s, sensitivity %s",
 			m.Batch, m.LearningRate, m.Reached, m.Trained, m.Steps.Interval(3), pct(m.TestAcc), m.Sensitivity.Interval(3))
+		if m.LambdaMax.N > 0 {
+			fmt.Fprintf(b, "; Hessian λ_max %s, trace %s", m.LambdaMax.Interval(3), m.Trace.Interval(3))
+		}
+		b.WriteString(". ")
 	}
 	if len(sum.Missed) > 0 {
 		fmt.Fprintf(b, "Left out of the comparison for missing the criterion: %s. ", strings.Join(sum.Missed, "; "))
@@ -194,6 +221,20 @@ func write33(sum *summary33, b *strings.Builder) {
 			fmt.Fprintf(b, "; here %s vs %s, Keskar's F1 %s", c.Small.Interval(3), c.Large.Interval(3), c.Keskar)
 		}
 		b.WriteString(". ")
+	}
+}
+
+// widerText says which minimum of in is the wider along its filter-normalised
+// direction, or that they rise alike (within 10%).
+func widerText(in interp33) string {
+	r1, r2 := in.Theta1FilterRise, in.Theta2FilterRise
+	switch {
+	case math.Abs(r1-r2) <= 0.1*math.Max(math.Abs(r1), math.Abs(r2)):
+		return "the two minima are about equally wide on that scale"
+	case r1 < r2:
+		return fmt.Sprintf("θ1 (%s) is the wider minimum on that scale", in.Theta1)
+	default:
+		return fmt.Sprintf("θ2 (%s) is the wider minimum on that scale", in.Theta2)
 	}
 }
 

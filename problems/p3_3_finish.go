@@ -3,6 +3,7 @@ package problems
 import (
 	"context"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 
@@ -132,8 +133,12 @@ func finish33(ctx context.Context, env *Env, rec *Recorder) error {
 		if err != nil {
 			return err
 		}
-		if err := x.filterProfiles(p.run, t1, t2); err != nil {
+		rises, err := x.filterProfiles(p.run, t1, t2)
+		if err != nil {
 			return err
+		}
+		if len(rises) == 2 {
+			in.FilterOffset, in.Theta1FilterRise, in.Theta2FilterRise = rises[0].offset, rises[0].rise, rises[1].rise
 		}
 		interps = append(interps, in)
 	}
@@ -168,6 +173,14 @@ func (x *exp33) sweptModel(tab records.Table, c config33, bi int) (*trained33, e
 		*f.v = v
 	}
 	t.steps, t.reached = int64(steps), reached == 1
+	// The Hessian's spectrum is there only when the run computed one.
+	t.lambdaMax, t.trace = math.NaN(), math.NaN()
+	if v, err := get("train", records.MetricMaxEigenvalue); err == nil {
+		t.lambdaMax = v
+	}
+	if v, err := get("train", records.MetricHessianTrace); err == nil {
+		t.trace = v
+	}
 	subs := []int{0}
 	if x.s.Subspace > 0 {
 		n, err := x.spec.NumParams()

@@ -2,6 +2,7 @@ package problems
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"hw1/problems/analysis"
@@ -40,46 +41,67 @@ func (x *exp33) density(t *trained33) error {
 // spaced on [-s.FilterRange, s.FilterRange], where d is one Gaussian draw (the same
 // for every model) rescaled per neuron to the norm of the model's own weights into it,
 // with the biases left at zero. The rows go to run filter-<run>, model t.name, step the
-// index of a, with a as metric offset (empty split). It does nothing with
-// s.FilterPoints 0.
-func (x *exp33) filterProfiles(run string, ts ...*trained33) error {
+// index of a, with a as metric offset (empty split). It returns, for each model, the
+// rise of the training loss at the grid offset nearest s.FilterRange/2 (see
+// filterRise), and does nothing with s.FilterPoints 0.
+func (x *exp33) filterProfiles(run string, ts ...*trained33) ([]filterRise, error) {
 	n := x.s.FilterPoints
 	if n == 0 {
-		return nil
+		return nil, nil
 	}
 	if n < 3 || n%2 == 0 {
-		return fmt.Errorf("problems: 3-3: filter_points must be odd and at least 3, got %d", n)
+		return nil, fmt.Errorf("problems: 3-3: filter_points must be odd and at least 3, got %d", n)
 	}
 	m := x.meas
 	grid := symmetricGrid(n, x.s.FilterRange)
 	zero, none := make([]float64, n), make([]float64, m.NumParams())
 	out := records.RunFilterPrefix + run
 	start := time.Now()
+	var rises []filterRise
 	for _, t := range ts {
 		d, err := analysis.FilterNormalized(t.params, paramTensors(m.Params()), x.env.Seed^0xf17e)
 		if err != nil {
-			return fmt.Errorf("problems: 3-3: %w", err)
+			return nil, fmt.Errorf("problems: 3-3: %w", err)
 		}
 		for k, a := range grid {
 			if err := x.rec.AddSeeded(out, t.name, "", t.seed, k, NoEpoch, records.MetricOffset, a); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		for _, split := range []tfgraph.Split{tfgraph.Train, tfgraph.Test} {
 			loss, acc, err := m.LossPlane(split, t.params, d, none, grid, zero, 0)
 			if err != nil {
-				return fmt.Errorf("problems: 3-3: %s along a filter-normalised direction: %w", t.name, err)
+				return nil, fmt.Errorf("problems: 3-3: %s along a filter-normalised direction: %w", t.name, err)
 			}
 			for k := range grid {
 				if err := x.rec.AddSeeded(out, t.name, split.String(), t.seed, k, NoEpoch, records.MetricLoss, loss[k]); err != nil {
-					return err
+					return nil, err
 				}
 				if err := x.rec.AddSeeded(out, t.name, split.String(), t.seed, k, NoEpoch, records.MetricAccuracy, acc[k]); err != nil {
-					return err
+					return nil, err
 				}
+			}
+			if split == tfgraph.Train {
+				rises = append(rises, riseAtHalf(grid, loss))
 			}
 		}
 	}
 	x.env.log().Info("3-3 filter-normalised profiles", "run", out, "models", len(ts), "points", n, "seconds", time.Since(start).Seconds())
-	return x.rec.Flush()
+	return rises, x.rec.Flush()
+}
+
+// filterRise is how much a minimum's training loss rises along a filter-normalised
+// direction: the mean of the loss at offsets -offset and +offset, less the loss at 0.
+// Li et al. (2018) show that filter normalisation makes such profiles comparable
+// between models, so a larger rise is a sharper minimum on that scale.
+type filterRise struct {
+	offset, rise float64
+}
+
+// riseAtHalf returns the rise of loss, sampled on a symmetric grid with 0 at its
+// centre, at the grid offset nearest half the grid's range.
+func riseAtHalf(grid, loss []float64) filterRise {
+	c := len(grid) / 2
+	j := max(1, int(math.Round(float64(c)/2)))
+	return filterRise{offset: grid[c+j], rise: (loss[c-j]+loss[c+j])/2 - loss[c]}
 }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 
+	"gonum.org/v1/gonum/floats/scalar"
+
 	"hw1/problems/records"
 )
 
@@ -13,8 +15,9 @@ import (
 // interpolation has filter_points finite losses along its direction, symmetric about
 // the model, and at offset 0 its training loss reproduces the one recorded at the end
 // of its training within 1e-6 relative.
-func checkLandscape33(t *testing.T, tab records.Table, s *settings33) {
+func checkLandscape33(t *testing.T, sum summary33, tab records.Table, s *settings33) {
 	t.Helper()
+	checkRises33(t, sum, tab, s)
 	sweep := tab.Run(records.RunSensitivity).Metric(records.MetricReached)
 	if len(sweep) == 0 {
 		t.Fatal("no models in the sweep")
@@ -88,5 +91,72 @@ func checkLandscape33(t *testing.T, tab records.Table, s *settings33) {
 				}
 			}
 		}
+	}
+}
+
+// checkRises33 checks each interpolation's filter rises against its profiles' records:
+// the mean training loss at ±offset less the one at 0, for θ1 and θ2, within 1e-12
+// relative, at the grid offset nearest half the range; all zero with the profiles off.
+func checkRises33(t *testing.T, sum summary33, tab records.Table, s *settings33) {
+	t.Helper()
+	for _, in := range sum.Interpolations {
+		if s.FilterPoints == 0 {
+			if in.FilterOffset != 0 || in.Theta1FilterRise != 0 || in.Theta2FilterRise != 0 {
+				t.Errorf("%s: filter rises %+v with the profiles off", in.Run, in)
+			}
+			continue
+		}
+		step := 2 * s.FilterRange / float64(s.FilterPoints-1)
+		if math.Abs(in.FilterOffset-s.FilterRange/2) > step/2+1e-12 {
+			t.Errorf("%s: offset %v, want the grid point nearest %v (spacing %v)", in.Run, in.FilterOffset, s.FilterRange/2, step)
+		}
+		rows := tab.Run(records.RunFilterPrefix + in.Run)
+		offsets := rows.Values(records.MetricOffset)
+		for _, c := range []struct {
+			model string
+			rise  float64
+		}{{in.Theta1, in.Theta1FilterRise}, {in.Theta2, in.Theta2FilterRise}} {
+			at := map[float64]float64{}
+			for _, r := range rows.Model(c.model).Split(records.SplitTrain).Metric(records.MetricLoss) {
+				k := r.Key()
+				k.Split = ""
+				at[offsets[k]] = r.Value
+			}
+			lo, ok1 := at[-in.FilterOffset]
+			hi, ok2 := at[in.FilterOffset]
+			mid, ok3 := at[0]
+			if want := (lo+hi)/2 - mid; !ok1 || !ok2 || !ok3 || !scalar.EqualWithinRel(c.rise, want, 1e-12) {
+				t.Errorf("%s %s: rise %v, records give %v (losses %v, %v, %v)", in.Run, c.model, c.rise, want, lo, mid, hi)
+			}
+		}
+	}
+}
+
+// TestRiseAtHalf checks riseAtHalf on profiles whose values are known: the offset is
+// the grid point nearest half the range, and the rise is the mean of the two sides less
+// the centre.
+func TestRiseAtHalf(t *testing.T) {
+	for _, c := range []struct {
+		name         string
+		n            int
+		r            float64
+		f            func(a float64) float64
+		offset, rise float64
+	}{
+		{"41 points, parabola", 41, 1, func(a float64) float64 { return 1 + 2*a*a }, 0.5, 0.5},
+		{"51 points, one-sided", 51, 1, func(a float64) float64 { return 3 + math.Max(0, a) }, 0.52, 0.26},
+		{"3 points", 3, 2, func(a float64) float64 { return math.Abs(a) }, 2, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			grid := symmetricGrid(c.n, c.r)
+			loss := make([]float64, len(grid))
+			for i, a := range grid {
+				loss[i] = c.f(a)
+			}
+			got := riseAtHalf(grid, loss)
+			if math.Abs(got.offset-c.offset) > 1e-12 || math.Abs(got.rise-c.rise) > 1e-12 {
+				t.Errorf("riseAtHalf = %+v, want offset %v, rise %v", got, c.offset, c.rise)
+			}
+		})
 	}
 }

@@ -151,6 +151,12 @@ type interp33 struct {
 	Alpha1TestAcc   float64 `json:"alpha1_test_accuracy"`
 	MaxEndpointDiff float64 `json:"max_endpoint_difference"`
 	Alphas          int     `json:"alphas"`
+	// FilterOffset is the offset a of the filter-normalised profiles at which
+	// Theta1FilterRise and Theta2FilterRise give the rise of the training loss above
+	// the minimum's own, the mean of a and -a (all three 0 without profiles).
+	FilterOffset     float64 `json:"filter_offset"`
+	Theta1FilterRise float64 `json:"theta1_filter_rise"`
+	Theta2FilterRise float64 `json:"theta2_filter_rise"`
 }
 
 // interpolate33 evaluates θ(α) = (1-α)θ1 + αθ2 on the whole training and test sets for

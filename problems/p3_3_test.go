@@ -46,7 +46,7 @@ func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 	t.Helper()
 	sum := mustSummary[summary33](t, res)
 	checkInterpolations33(t, *sum, tab, s.Alphas)
-	checkLandscape33(t, tab, s)
+	checkLandscape33(t, *sum, tab, s)
 	if sum.Seeds != s.Seeds || len(sum.Models) != len(s.Batches) {
 		t.Fatalf("%d seeds and %d batch sizes, settings %d and %d", sum.Seeds, len(sum.Models), s.Seeds, len(s.Batches))
 	}
@@ -80,6 +80,7 @@ func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 		if reached > 0 && !(m.Sensitivity.Mean > 0) {
 			t.Errorf("batch %d: sensitivity %+v, want positive", m.Batch, m.Sensitivity)
 		}
+		checkSpectrumSummary33(t, m, rows, s)
 	}
 	for _, r := range sum.Sharpness {
 		if r.Sharpness.N > 0 && !(r.Sharpness.Mean >= 0) || math.IsInf(r.Sharpness.Mean, 0) {
@@ -95,6 +96,33 @@ func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 	dirs, err := os.ReadDir(filepath.Join(res.Dir, records.ParamsDir))
 	if want := len(trained); err != nil || len(dirs) != want || want < sum.Seeds*len(sum.Models) {
 		t.Errorf("%d exported models (%v), want %d", len(dirs), err, want)
+	}
+}
+
+// checkSpectrumSummary33 checks a batch size's λ_max and trace estimates against the
+// records: the mean over the seeds that met the criterion, within 1e-12 relative, and
+// none where the run computed no spectrum.
+func checkSpectrumSummary33(t *testing.T, m batch33, rows records.Table, s *settings33) {
+	t.Helper()
+	for _, c := range []struct {
+		metric string
+		e      records.Estimate
+	}{{records.MetricMaxEigenvalue, m.LambdaMax}, {records.MetricHessianTrace, m.Trace}} {
+		var xs []float64
+		for _, r := range rows.Metric(records.MetricReached) {
+			if v := rows.Seed(r.Seed).Metric(c.metric); r.Value == 1 && len(v) == 1 {
+				xs = append(xs, v[0].Value)
+			}
+		}
+		if s.SpectrumIters == 0 {
+			if c.e.N != 0 || len(xs) != 0 {
+				t.Errorf("batch %d %s: %d seeds in the summary and %d rows with the spectrum off", m.Batch, c.metric, c.e.N, len(xs))
+			}
+			continue
+		}
+		if c.e.N != m.Reached || len(xs) != m.Reached || (len(xs) > 0 && !scalar.EqualWithinRel(c.e.Mean, floats.Sum(xs)/float64(len(xs)), 1e-12)) {
+			t.Errorf("batch %d %s: summary %+v, records %v over %d seeds that met the criterion", m.Batch, c.metric, c.e, xs, m.Reached)
+		}
 	}
 }
 
