@@ -10,7 +10,6 @@ import json
 import math
 import os
 import struct
-import sys
 import time
 
 import numpy as np

@@ -592,7 +592,7 @@ def main():
             info["load_note"] += " The machine stayed busy, and the runs went ahead when the waiting budget ran out."
         if a.trace_cmd:
             wait_quiet_cores(a.quiet_cores, Budget(min(a.wait_max, 120)))
-            busy0, t0 = cpu_busy(), time.monotonic()
+            t0 = time.monotonic()
             print(f"bench: tracing the CNN step: {a.trace_cmd}", file=sys.stderr, flush=True)
             subprocess.run(shlex.split(a.trace_cmd), check=True)
             info["trace_wall"] = time.monotonic() - t0

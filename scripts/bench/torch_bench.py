@@ -178,7 +178,7 @@ def lanczos():
         t = torch.diag(torch.tensor(alphas)) + torch.diag(torch.tensor(betas), 1) + torch.diag(torch.tensor(betas), -1)
         return torch.linalg.eigvalsh(t)
 
-    sec = timed(run, args.units)
+    sec = common.timed(run, args.units)
     return sec, {"runs/s": args.units / sec, "HVP/s": args.units * common.LANCZOS_ITERS / sec}
 
 
@@ -210,7 +210,7 @@ def surface():
                     out.append((float(F.cross_entropy(logits, ys)), float((logits.argmax(1) == ys).float().mean())))
         return out
 
-    sec = timed(run, args.units)
+    sec = common.timed(run, args.units)
     points = common.SURFACE_SIDE**2
     return sec, {"surfaces/s": args.units / sec, "points/s": args.units * points / sec}
 
