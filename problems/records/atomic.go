@@ -2,6 +2,7 @@ package records
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -40,6 +41,28 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	if d, derr := os.Open(dir); derr == nil { // make the rename durable where supported
 		d.Sync()
 		d.Close()
+	}
+	return nil
+}
+
+// CopyFile copies the file src to dst, creating or truncating dst. It is not atomic:
+// a failure can leave dst partly written.
+func CopyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("records: %w", err)
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return fmt.Errorf("records: %w", err)
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return fmt.Errorf("records: %w", err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("records: %w", err)
 	}
 	return nil
 }
