@@ -23,7 +23,7 @@ func mustExecute(t *testing.T, name string, env Env) (*RunResult, records.Table)
 	t.Helper()
 	p, ok := Lookup(name)
 	if !ok {
-		t.Fatalf("problem %s is not registered", name)
+		t.Fatalf("problem %s is not in the catalogue", name)
 	}
 	res, err := Execute(context.Background(), p, env, "test")
 	if err != nil {

@@ -53,19 +53,6 @@ func defaults21(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem21,
-		Title:    "Visualize the optimization process",
-		Question: "Where do eight trainings of the same network from different seeds go in parameter space, seen through one PCA of all their snapshots?",
-		Defaults: defaults21,
-		Units:    unitsOf(defaults21, units21),
-		Run:      run21,
-		Finish:   finish21,
-		Answer:   answer21,
-	})
-}
-
 // model21 is the model name of 2-1's records.
 const model21 = "dnn"
 

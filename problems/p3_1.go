@@ -50,19 +50,6 @@ func defaults31(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem31,
-		Title:    "Can a network fit random labels?",
-		Question: "Can a network with enough parameters fit training labels drawn at random, and what happens to its test accuracy?",
-		Defaults: defaults31,
-		Units:    unitsOf(defaults31, units31),
-		Run:      run31,
-		Finish:   finish31,
-		Answer:   answer31,
-	})
-}
-
 // The runs of 3-1.
 const (
 	run31Random = "random-labels"
