@@ -101,11 +101,7 @@ func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
 
 // run21 trains the runs of env's shard, each leaving its snapshots in snapshots/.
 func run21(ctx context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings21](env, rec, defaults21)
-	if err != nil {
-		return err
-	}
-	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
+	s, opt, ds, train, err := runStart(env, rec, defaults21, func(s *settings21) (string, int) { return s.Optimizer, s.Train })
 	if err != nil {
 		return err
 	}

@@ -116,11 +116,7 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 
 // finish32 summarises 3-2 from the sweep's rows of every model and seed.
 func finish32(_ context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings32](env, rec, defaults32)
-	if err != nil {
-		return err
-	}
-	ds, train, err := env.finishData(rec, s.Train)
+	s, ds, train, err := finishStart(env, rec, defaults32, func(s *settings32) int { return s.Train })
 	if err != nil {
 		return err
 	}

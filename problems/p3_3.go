@@ -159,11 +159,7 @@ type sharp33 struct {
 // batch-size sweep, each followed by its sensitivity, sharpness and Hessian spectrum,
 // and the models of the interpolations that the sweep does not train (see plan33).
 func run33(ctx context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings33](env, rec, defaults33)
-	if err != nil {
-		return err
-	}
-	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
+	s, opt, ds, train, err := runStart(env, rec, defaults33, func(s *settings33) (string, int) { return s.Optimizer, s.Train })
 	if err != nil {
 		return err
 	}

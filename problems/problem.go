@@ -167,6 +167,39 @@ func (env *Env) startTraining(rec *Recorder, optimizer string, n int) (tfgraph.O
 	return opt, ds, train, nil
 }
 
+// runStart begins the run of a problem that trains on the dataset: it loads the
+// settings of type T (recorded in the manifest, see loadSettings) and then does what
+// startTraining does with the optimizer and the number of training examples that
+// training reads from them.
+func runStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, training func(*T) (optimizer string, examples int)) (*T, tfgraph.OptimizerKind, *data.Dataset, *data.Set, error) {
+	s, err := loadSettings[T](env, rec, defaults)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	optimizer, n := training(s)
+	opt, ds, train, err := env.startTraining(rec, optimizer, n)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	return s, opt, ds, train, nil
+}
+
+// finishStart begins the finish step of a problem that trains on the dataset: it
+// loads the settings of type T (recorded in the manifest, see loadSettings) and the
+// data the run trained on (see finishData), with the number of training examples that
+// examples reads from the settings.
+func finishStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, examples func(*T) int) (*T, *data.Dataset, *data.Set, error) {
+	s, err := loadSettings[T](env, rec, defaults)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ds, train, err := env.finishData(rec, examples(s))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s, ds, train, nil
+}
+
 // finishData loads the data a finish step needs: the dataset chosen on the command
 // line, or else the one the run recorded in its manifest (so that "hw1 merge" finds
 // the shards' dataset), and the first n of its training examples (all when n <= 0).
