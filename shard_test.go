@@ -80,7 +80,8 @@ func shardEnv(extra ...string) []string {
 	return append(append(env, "TF_CPP_MIN_LOG_LEVEL=1"), extra...)
 }
 
-// hw1Env runs the binary with env and returns its output and exit status.
+// hw1Env runs the binary with env (nil: the test's own environment) and returns its
+// output and exit status.
 func hw1Env(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(hw1Bin, args...)
