@@ -45,14 +45,7 @@ func TestShardedEqualsUnsharded(t *testing.T) {
 					t.Fatalf("shard %d: manifest shard %+v", i, res.Manifest.Shard)
 				}
 			}
-			got, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotTab, err := records.Read(filepath.Join(base, records.RecordsFile))
-			if err != nil {
-				t.Fatal(err)
-			}
+			got, gotTab := mustMerge(t, p, base)
 			if !slices.IsSortedFunc(gotTab, records.CompareRows) {
 				t.Error("the merged records are not in canonical order")
 			}
@@ -72,6 +65,21 @@ func TestShardedEqualsUnsharded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustMerge merges the shards of p in base, failing t when Merge does, and returns
+// its result with the merged records.
+func mustMerge(t *testing.T, p Problem, base string) (*RunResult, records.Table) {
+	t.Helper()
+	res, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := records.Read(filepath.Join(base, records.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, tab
 }
 
 // sameRows fails t at the first row where want and got differ (NaN equals NaN).
@@ -245,14 +253,7 @@ func TestShardResumesAfterInterrupt(t *testing.T) {
 	if _, err := Execute(context.Background(), p, resumed, "test"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotTab, err := records.Read(filepath.Join(base, records.RecordsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, gotTab := mustMerge(t, p, base)
 	wantTab = records.Canonical(wantTab)
 	if len(gotTab) != len(wantTab) {
 		t.Fatalf("%d rows merged, %d unsharded", len(gotTab), len(wantTab))

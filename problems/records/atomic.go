@@ -2,7 +2,6 @@ package records
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 )
@@ -45,23 +44,14 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	return nil
 }
 
-// CopyFile copies the file src to dst, creating or truncating dst. It is not atomic:
-// a failure can leave dst partly written.
+// CopyFile copies the file src to dst (mode 0644 when it creates it), replacing what
+// dst held. It is not atomic: a failure can leave dst partly written.
 func CopyFile(src, dst string) error {
-	in, err := os.Open(src)
+	data, err := os.ReadFile(src)
+	if err == nil {
+		err = os.WriteFile(dst, data, 0o644)
+	}
 	if err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return fmt.Errorf("records: %w", err)
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return fmt.Errorf("records: %w", err)
-	}
-	if err := out.Close(); err != nil {
 		return fmt.Errorf("records: %w", err)
 	}
 	return nil
