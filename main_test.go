@@ -34,21 +34,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// hw1 runs the binary and returns its output and exit status.
+// hw1 runs the binary in the test's own environment and returns its output and exit
+// status.
 func hw1(t *testing.T, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(hw1Bin, args...)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return buf.String(), ee.ExitCode()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.String(), 0
+	return hw1Env(t, nil, args...)
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {

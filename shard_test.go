@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,7 +78,8 @@ func shardEnv(extra ...string) []string {
 	return append(append(env, "TF_CPP_MIN_LOG_LEVEL=1"), extra...)
 }
 
-// hw1Env runs the binary with env and returns its output and exit status.
+// hw1Env runs the binary with env (nil: the test's own environment) and returns its
+// output and exit status.
 func hw1Env(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(hw1Bin, args...)
@@ -136,44 +135,7 @@ func TestShardsAsKubernetesIndexedJob(t *testing.T) {
 	if msg, code := hw1Env(t, shardEnv(), "merge", "2-2", "--out", sharded, "--quiet"); code != 0 || !strings.Contains(msg, "merged 3 shards") {
 		t.Fatalf("merge: exit %d\n%s", code, msg)
 	}
-	want, err := records.Read(filepath.Join(ref, "2-2", records.RecordsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := records.Read(filepath.Join(sharded, "2-2", records.RecordsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want = records.Canonical(want)
-	for i := range min(len(want), len(got)) {
-		w, g := want[i], got[i]
-		if w.Key() != g.Key() || w.Metric != g.Metric || !sameNumber(w.Epoch, g.Epoch) || !sameNumber(w.Value, g.Value) {
-			t.Fatalf("row %d: unsharded %+v, merged %+v", i+1, w, g)
-		}
-	}
-	if len(want) != len(got) {
-		t.Fatalf("%d rows unsharded, %d merged", len(want), len(got))
-	}
-	wm, err := records.ReadManifest(filepath.Join(ref, "2-2", records.ManifestFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gm, err := records.ReadManifest(filepath.Join(sharded, "2-2", records.ManifestFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ws, gs any
-	if err := json.Unmarshal(wm.Summary, &ws); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(gm.Summary, &gs); err != nil {
-		t.Fatal(err)
-	}
-	wb, _ := json.Marshal(ws)
-	gb, _ := json.Marshal(gs)
-	if !bytes.Equal(wb, gb) || gm.Status != records.StatusOK {
-		t.Errorf("merged manifest (status %s) has summary\n%s\nwant\n%s", gm.Status, gb, wb)
-	}
+	checkMergedLikeUnsharded(t, sharded, ref)
 	if _, err := os.Stat(filepath.Join(sharded, "2-2", records.FiguresDir, "minimal-ratio.png")); err != nil {
 		t.Errorf("merge drew no minimal-ratio figure: %v", err)
 	}
@@ -203,8 +165,6 @@ func TestShardsAsKubernetesIndexedJob(t *testing.T) {
 		t.Error("merge wrote records although shard 1 is missing")
 	}
 }
-
-func sameNumber(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
 
 func TestShardUsageErrors(t *testing.T) {
 	cases := []struct {

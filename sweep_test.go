@@ -72,14 +72,8 @@ func rowOrder(a, b records.Row) int {
 // summary.
 func checkMergedLikeUnsharded(t *testing.T, merged, ref string) {
 	t.Helper()
-	got, err := records.Read(filepath.Join(merged, "2-2", records.RecordsFile))
-	if err != nil {
-		t.Fatalf("merged records: %v", err)
-	}
-	want, err := records.Read(filepath.Join(ref, "2-2", records.RecordsFile))
-	if err != nil {
-		t.Fatalf("unsharded records: %v", err)
-	}
+	got, gotMan := read22(t, merged, "merged")
+	want, wantMan := read22(t, ref, "unsharded")
 	if len(want) == 0 {
 		t.Fatal("the unsharded run wrote no records")
 	}
@@ -92,20 +86,27 @@ func checkMergedLikeUnsharded(t *testing.T, merged, ref string) {
 	if d := diffTables(got, want); d != "" {
 		t.Errorf("merged records differ from the unsharded run's: %s", d)
 	}
-	gotMan, err := records.ReadManifest(filepath.Join(merged, "2-2", records.ManifestFile))
-	if err != nil {
-		t.Fatalf("merged manifest: %v", err)
-	}
-	wantMan, err := records.ReadManifest(filepath.Join(ref, "2-2", records.ManifestFile))
-	if err != nil {
-		t.Fatalf("unsharded manifest: %v", err)
-	}
 	if gotMan.Status != records.StatusOK {
 		t.Errorf("merged manifest status %q, want ok", gotMan.Status)
 	}
 	if d := diffSummaries(gotMan.Summary, wantMan.Summary); d != "" {
 		t.Errorf("merged summary differs from the unsharded run's: %s", d)
 	}
+}
+
+// read22 reads the records and the manifest that a run or a merge of 2-2 left in out,
+// failing t, with what naming the folder, when either cannot be read.
+func read22(t *testing.T, out, what string) (records.Table, *records.Manifest) {
+	t.Helper()
+	tab, err := records.Read(filepath.Join(out, "2-2", records.RecordsFile))
+	if err != nil {
+		t.Fatalf("%s records: %v", what, err)
+	}
+	man, err := records.ReadManifest(filepath.Join(out, "2-2", records.ManifestFile))
+	if err != nil {
+		t.Fatalf("%s manifest: %v", what, err)
+	}
+	return tab, man
 }
 
 // checkShardFolders checks that hw1 run --shard wrote one folder per shard,

@@ -292,17 +292,9 @@ func filterJobs33(t records.Table) []job {
 			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) of the two models of %s (%s) along one filter-normalised random direction through each (Li et al. 2018, their figure 3: θ + a·d, the Gaussian direction d rescaled for every neuron to the norm of that model's weights into it, biases left at zero, the same draw for both models); a = 0 is the trained model. Because the direction is scaled to each model's own weights, the widths can be compared: a reader should see the sharper minimum as the curve that rises faster away from 0, which Keskar et al. expect of the large batch (or the small learning rate).",
 				pair, strings.Join(rows.Models(), " and ")),
 			build: func() (*Figure, error) {
-				label := pairLabel(bySplit(nil, rows.Models()))
-				var panels []Panel
-				for _, c := range []struct {
-					metric, y string
-					log       bool
-				}{{records.MetricLoss, "cross-entropy", true}, {records.MetricAccuracy, "accuracy", false}} {
-					s, err := sweep(rows, records.MetricOffset, c.metric, label)
-					if err != nil {
-						return nil, fmt.Errorf("run %s: %w", run, err)
-					}
-					panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: "a (filter-normalised direction)", Y: c.y, LogY: c.log}, Series: s})
+				panels, err := lossAccuracyPanels(run, rows, rows.Models(), records.MetricOffset, "a (filter-normalised direction)")
+				if err != nil {
+					return nil, err
 				}
 				return PanelChart(pair+": loss along a filter-normalised direction through each minimum", panels...)
 			},

@@ -209,17 +209,9 @@ func plan33(t records.Table) ([]job, error) {
 				if len(rows.Metric(records.MetricAlpha)) == 0 {
 					return nil, missing("no %q rows (interpolation runs)", records.MetricAlpha)
 				}
-				label := pairLabel(bySplit(nil, rows.Metric(records.MetricAlpha).Models()))
-				var panels []Panel
-				for _, c := range []struct {
-					metric, y string
-					log       bool
-				}{{records.MetricLoss, "cross-entropy", true}, {records.MetricAccuracy, "accuracy", false}} {
-					s, err := sweep(rows, records.MetricAlpha, c.metric, label)
-					if err != nil {
-						return nil, fmt.Errorf("run %s: %w", run, err)
-					}
-					panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: "α", Y: c.y, LogY: c.log}, Series: s})
+				panels, err := lossAccuracyPanels(run, rows, rows.Metric(records.MetricAlpha).Models(), records.MetricAlpha, "α")
+				if err != nil {
+					return nil, err
 				}
 				return PanelChart(run+": interpolation between two minima", panels...)
 			},

@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+
+	"hw1/problems/records"
 )
 
 // PanelChart draws up to four panels in one figure: side by side for up to three, in a
@@ -59,4 +61,24 @@ func titleHeight(title string) vg.Length {
 		return 0
 	}
 	return titleStyle(14).Rectangle(title).Size().Y + vg.Points(6)
+}
+
+// lossAccuracyPanels returns the two panels of 3-3's figures along a line through
+// parameter space: the loss (cross-entropy, log scale) and the accuracy of run's rows
+// against the coordinate metric coord, whose axis is labelled x, one series per model
+// and split, the series named after models.
+func lossAccuracyPanels(run string, rows records.Table, models []string, coord, x string) ([]Panel, error) {
+	label := pairLabel(bySplit(nil, models))
+	var panels []Panel
+	for _, c := range []struct {
+		metric, y string
+		log       bool
+	}{{records.MetricLoss, "cross-entropy", true}, {records.MetricAccuracy, "accuracy", false}} {
+		s, err := sweep(rows, coord, c.metric, label)
+		if err != nil {
+			return nil, fmt.Errorf("run %s: %w", run, err)
+		}
+		panels = append(panels, Panel{Axes: Axes{Title: c.metric, X: x, Y: c.y, LogY: c.log}, Series: s})
+	}
+	return panels, nil
 }

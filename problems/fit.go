@@ -21,6 +21,21 @@ type EpochStats struct {
 	Steps               int64
 }
 
+// set takes row's value when it is one of the four measurements of EpochStats: the
+// training or test loss or accuracy. Other rows leave st as it is.
+func (st *EpochStats) set(row records.Row) {
+	switch row.Split + "/" + row.Metric {
+	case "train/loss":
+		st.TrainLoss = row.Value
+	case "train/accuracy":
+		st.TrainAcc = row.Value
+	case "test/loss":
+		st.TestLoss = row.Value
+	case "test/accuracy":
+		st.TestAcc = row.Value
+	}
+}
+
 // fitOptions configures fit. Zero values take the defaults given.
 type fitOptions struct {
 	// Run and Model key the records of this training.

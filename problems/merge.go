@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -62,10 +61,7 @@ func Merge(ctx context.Context, p Problem, env Env, count int, version string) (
 		// The finish step runs here: with other code it could summarise differently.
 		return res, &MergeError{Problem: p.Name, Shard: -1, Reason: fmt.Sprintf("the shards were run by hw1 %s, this is hw1 %s", first.HW1Version, version)}
 	}
-	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
-		return res, fmt.Errorf("problems: %s: cannot create output folder: %w", p.Name, err)
-	}
-	unlock, err := lock(env.Dir)
+	unlock, err := lock(p.Name, env.Dir)
 	if err != nil {
 		return res, err
 	}
@@ -322,25 +318,8 @@ func copyTree(src, dst string) error {
 		if d.IsDir() {
 			return os.MkdirAll(to, 0o755)
 		}
-		return copyFile(path, to)
+		return records.CopyFile(path, to)
 	})
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func exists(path string) bool {

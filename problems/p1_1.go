@@ -60,19 +60,6 @@ func defaults11(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem11,
-		Title:    "Simulate a function",
-		Question: "With the same number of parameters, does a deep network fit a 1-D function better than a shallow one?",
-		Defaults: defaults11,
-		Units:    unitsOf(defaults11, units11),
-		Run:      run11,
-		Finish:   finish11,
-		Answer:   answer11,
-	})
-}
-
 // widthFor returns the hidden width w of a 1-w-...-w-1 network with depth hidden
 // layers whose parameter count is closest to target.
 func widthFor(depth, target int) int {

@@ -23,7 +23,7 @@ func mustExecute(t *testing.T, name string, env Env) (*RunResult, records.Table)
 	t.Helper()
 	p, ok := Lookup(name)
 	if !ok {
-		t.Fatalf("problem %s is not registered", name)
+		t.Fatalf("problem %s is not in the catalogue", name)
 	}
 	res, err := Execute(context.Background(), p, env, "test")
 	if err != nil {
@@ -67,8 +67,7 @@ func repeat(w, n int) []int {
 // matched size, every model trained from 5 seeds whose rows carry the seed, a good fit
 // of sinc, and an answer with an interval for every depth against the shallowest.
 func TestProblem11DeepFitsSmoothFunction(t *testing.T) {
-	quickProfileOnly(t)
-	res, tab := mustExecute(t, "1-1", testEnv(t, nil))
+	res, tab := runQuick(t, "1-1")
 	s := mustSummary[summary11](t, res)
 	check11(t, s, tab, []string{"sinc", "sign"}, 4, 5)
 	lo, hi := math.Inf(1), 0.0

@@ -38,19 +38,6 @@ func defaults12(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem12,
-		Title:    "Train on actual tasks",
-		Question: "On real images, how do CNNs of different depth (and a DNN) with similar parameter counts learn?",
-		Defaults: defaults12,
-		Units:    unitsOf(defaults12, units12),
-		Run:      run12,
-		Finish:   finish12,
-		Answer:   answer12,
-	})
-}
-
 // models12 returns the 1-2 models for inputs of shape in: the report's shallow CNN
 // (two 5x5 convolutions with max-pooling, one hidden dense layer), a deeper CNN of four
 // 3x3 convolutions with a similar parameter count, and a one-hidden-layer DNN.

@@ -53,19 +53,6 @@ func defaults21(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem21,
-		Title:    "Visualize the optimization process",
-		Question: "Where do eight trainings of the same network from different seeds go in parameter space, seen through one PCA of all their snapshots?",
-		Defaults: defaults21,
-		Units:    unitsOf(defaults21, units21),
-		Run:      run21,
-		Finish:   finish21,
-		Answer:   answer21,
-	})
-}
-
 // model21 is the model name of 2-1's records.
 const model21 = "dnn"
 
@@ -114,11 +101,7 @@ func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
 
 // run21 trains the runs of env's shard, each leaving its snapshots in snapshots/.
 func run21(ctx context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings21](env, rec, defaults21)
-	if err != nil {
-		return err
-	}
-	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
+	s, opt, ds, train, err := runStart(env, rec, defaults21, func(s *settings21) (string, int) { return s.Optimizer, s.Train })
 	if err != nil {
 		return err
 	}

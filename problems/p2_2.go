@@ -107,19 +107,6 @@ func defaults22(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem22,
-		Title:    "Gradient norm, and what happens when the gradient is almost zero",
-		Question: "How does the gradient norm evolve during training, and what does the Hessian look like where the gradient vanishes?",
-		Defaults: defaults22,
-		Units:    unitsOf(defaults22, units22),
-		Run:      run22,
-		Finish:   finish22,
-		Answer:   answer22,
-	})
-}
-
 // model22 is the model name of the minimal-ratio trainings.
 const model22 = "mlp"
 

@@ -50,19 +50,6 @@ func defaults31(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem31,
-		Title:    "Can a network fit random labels?",
-		Question: "Can a network with enough parameters fit training labels drawn at random, and what happens to its test accuracy?",
-		Defaults: defaults31,
-		Units:    unitsOf(defaults31, units31),
-		Run:      run31,
-		Finish:   finish31,
-		Answer:   answer31,
-	})
-}
-
 // The runs of 3-1.
 const (
 	run31Random = "random-labels"
@@ -103,11 +90,7 @@ func setup31(s *settings31, train *data.Set) (tfgraph.Spec, int, error) {
 
 // run31 trains the units of env's shard.
 func run31(ctx context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings31](env, rec, defaults31)
-	if err != nil {
-		return err
-	}
-	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
+	s, opt, ds, train, err := runStart(env, rec, defaults31, func(s *settings31) (string, int) { return s.Optimizer, s.Train })
 	if err != nil {
 		return err
 	}
@@ -139,11 +122,7 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 
 // finish31 summarises 3-1 from the last recorded epoch of every training.
 func finish31(_ context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings31](env, rec, defaults31)
-	if err != nil {
-		return err
-	}
-	ds, train, err := env.finishData(rec, s.Train)
+	s, ds, train, err := finishStart(env, rec, defaults31, func(s *settings31) int { return s.Train })
 	if err != nil {
 		return err
 	}

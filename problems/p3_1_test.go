@@ -11,8 +11,7 @@ import (
 // every repetition the MLP fits training labels drawn at random while its test
 // accuracy stays near chance, and the true labels are fitted in fewer epochs.
 func TestProblem31FitsRandomLabels(t *testing.T) {
-	quickProfileOnly(t)
-	res, tab := mustExecute(t, "3-1", testEnv(t, nil))
+	res, tab := runQuick(t, "3-1")
 	s := mustSummary[summary31](t, res)
 	set := defaults31(Quick).(*settings31)
 	check31(t, s, tab, set.Seeds, true)

@@ -44,19 +44,6 @@ func defaults32(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem32,
-		Title:    "Number of parameters v.s. generalization",
-		Question: "How do the training and test loss and accuracy change with the number of parameters of models of one family trained with the same budget?",
-		Defaults: defaults32,
-		Units:    unitsOf(defaults32, units32),
-		Run:      run32,
-		Finish:   finish32,
-		Answer:   answer32,
-	})
-}
-
 // The runs of 3-2: the per-epoch curves of every training, and the sweep of the final
 // measurements against the parameter count (step = model index), which plots reads.
 const (
@@ -129,11 +116,7 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 
 // finish32 summarises 3-2 from the sweep's rows of every model and seed.
 func finish32(_ context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings32](env, rec, defaults32)
-	if err != nil {
-		return err
-	}
-	ds, train, err := env.finishData(rec, s.Train)
+	s, ds, train, err := finishStart(env, rec, defaults32, func(s *settings32) int { return s.Train })
 	if err != nil {
 		return err
 	}

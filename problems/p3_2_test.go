@@ -12,8 +12,7 @@ import (
 // accuracy that grows with size in every seed (the largest models fit the training
 // set, the smallest cannot).
 func TestProblem32ParamSweep(t *testing.T) {
-	quickProfileOnly(t)
-	res, tab := mustExecute(t, "3-2", testEnv(t, nil))
+	res, tab := runQuick(t, "3-2")
 	s := mustSummary[summary32](t, res)
 	set := defaults32(Quick).(*settings32)
 	check32(t, s, tab, set.Seeds, len(set.Widths))

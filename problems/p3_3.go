@@ -112,19 +112,6 @@ func defaults33(p Profile) any {
 	return s
 }
 
-func init() {
-	register(Problem{
-		Name:     records.Problem33,
-		Title:    "Flatness v.s. generalization",
-		Question: "Trained to the same training accuracy, do models trained with large batches sit in sharper minima, are they more sensitive to their input, and do they generalize worse?",
-		Defaults: defaults33,
-		Units:    units33,
-		Run:      run33,
-		Finish:   finish33,
-		Answer:   answer33,
-	})
-}
-
 // The runs of 3-3. Every training writes its curves under run33Train; the
 // interpolations and the batch-size sweep, which plots reads, have runs of their own.
 const (
@@ -172,11 +159,7 @@ type sharp33 struct {
 // batch-size sweep, each followed by its sensitivity, sharpness and Hessian spectrum,
 // and the models of the interpolations that the sweep does not train (see plan33).
 func run33(ctx context.Context, env *Env, rec *Recorder) error {
-	s, err := loadSettings[settings33](env, rec, defaults33)
-	if err != nil {
-		return err
-	}
-	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
+	s, opt, ds, train, err := runStart(env, rec, defaults33, func(s *settings33) (string, int) { return s.Optimizer, s.Train })
 	if err != nil {
 		return err
 	}

@@ -43,17 +43,7 @@ func (x *exp33) spectrum(t *trained33, bi int) error {
 		return err
 	}
 	top, _ := l.Extremes(1)
-	batch := func(vs, outs [][]float64) error {
-		hv, err := m.HVPs(vs)
-		if err != nil {
-			return err
-		}
-		for i := range hv {
-			copy(outs[i], hv[i])
-		}
-		return nil
-	}
-	tr, err := analysis.HutchinsonTrace(batch, n, analysis.TraceOptions{Probes: x.s.SpectrumProbes, Batch: x.s.SpectrumProbes, Seed: t.seed})
+	tr, err := analysis.HutchinsonTrace(batchHVP(m), n, analysis.TraceOptions{Probes: x.s.SpectrumProbes, Batch: x.s.SpectrumProbes, Seed: t.seed})
 	if err != nil {
 		return err
 	}

@@ -23,8 +23,7 @@ import (
 // marked as missing it does not; every model has sensitivity and sharpness (two ε, full
 // space and subspace); and the comparison is the paired difference of the records.
 func TestProblem33Flatness(t *testing.T) {
-	quickProfileOnly(t)
-	res, tab := mustExecute(t, "3-3", testEnv(t, nil))
+	res, tab := runQuick(t, "3-3")
 	s := defaults33(Quick).(*settings33)
 	if s.Seeds < 3 || len(s.Batches) < 3 || s.Alphas < 51 {
 		t.Errorf("quick profile: %d seeds, %d batch sizes and %d values of α, want at least 3, 3 and 51", s.Seeds, len(s.Batches), s.Alphas)

@@ -1,6 +1,6 @@
 // Package problems is the catalogue of hw1's experiments. Each problem of the homework
-// is one file here, a Problem registered under one of the names of records.Problems,
-// the ordered list of problems; All returns them in that order. The command line,
+// is one file here, a Problem listed in catalogue (catalogue.go) under one of the names
+// of records.Problems, the ordered list of problems; All returns them in that order. The command line,
 // "hw1 all", the report and the tests all walk that list.
 package problems
 
@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"hw1/problems/data"
-	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
@@ -91,32 +90,8 @@ type Problem struct {
 	Answer func(rec RunResult) string
 }
 
-// registry holds the registered problems by name.
-var registry = map[string]Problem{}
-
-// register adds p to the catalogue; called from each problem file's init. The name
-// must be one of records.Problems, the ordered list that the catalogue follows.
-func register(p Problem) {
-	if records.ProblemIndex(p.Name) < 0 {
-		panic("problems: problem " + p.Name + " is not in records.Problems")
-	}
-	if _, dup := registry[p.Name]; dup {
-		panic("problems: duplicate problem " + p.Name)
-	}
-	registry[p.Name] = p
-}
-
-// All returns every registered problem in the homework's order, the order of
-// records.Problems.
-func All() []Problem {
-	out := make([]Problem, 0, len(registry))
-	for _, name := range records.Problems() {
-		if p, ok := registry[name]; ok {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// All returns every problem in the homework's order, the order of records.Problems.
+func All() []Problem { return catalogue() }
 
 // Names returns the names of all problems in order.
 func Names() []string {
@@ -129,8 +104,12 @@ func Names() []string {
 
 // Lookup returns the problem called name.
 func Lookup(name string) (Problem, bool) {
-	p, ok := registry[name]
-	return p, ok
+	for _, p := range catalogue() {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return Problem{}, false
 }
 
 // profile returns Quick when env.Profile is empty.
@@ -188,6 +167,39 @@ func (env *Env) startTraining(rec *Recorder, optimizer string, n int) (tfgraph.O
 	return opt, ds, train, nil
 }
 
+// runStart begins the run of a problem that trains on the dataset: it loads the
+// settings of type T (recorded in the manifest, see loadSettings) and then does what
+// startTraining does with the optimizer and the number of training examples that
+// training reads from them.
+func runStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, training func(*T) (optimizer string, examples int)) (*T, tfgraph.OptimizerKind, *data.Dataset, *data.Set, error) {
+	s, err := loadSettings[T](env, rec, defaults)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	optimizer, n := training(s)
+	opt, ds, train, err := env.startTraining(rec, optimizer, n)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	return s, opt, ds, train, nil
+}
+
+// finishStart begins the finish step of a problem that trains on the dataset: it
+// loads the settings of type T (recorded in the manifest, see loadSettings) and the
+// data the run trained on (see finishData), with the number of training examples that
+// examples reads from the settings.
+func finishStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, examples func(*T) int) (*T, *data.Dataset, *data.Set, error) {
+	s, err := loadSettings[T](env, rec, defaults)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ds, train, err := env.finishData(rec, examples(s))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return s, ds, train, nil
+}
+
 // finishData loads the data a finish step needs: the dataset chosen on the command
 // line, or else the one the run recorded in its manifest (so that "hw1 merge" finds
 // the shards' dataset), and the first n of its training examples (all when n <= 0).
@@ -213,7 +225,7 @@ func firstN(s *data.Set, n int) *data.Set {
 
 // SettingNames returns the names of the settings a problem accepts with --set.
 func SettingNames(name string) []string {
-	p, ok := registry[name]
+	p, ok := Lookup(name)
 	if !ok || p.Defaults == nil {
 		return nil
 	}

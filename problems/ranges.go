@@ -54,7 +54,7 @@ func (e *SettingError) Usage() bool { return true }
 // default, must lie in its declared range. It returns a *SettingError naming the first
 // bad setting, in the order of the settings struct.
 func CheckSettings(name string, profile Profile, overrides map[string]string) error {
-	p, ok := registry[name]
+	p, ok := Lookup(name)
 	if !ok || p.Defaults == nil {
 		return fmt.Errorf("problems: unknown problem %q", name)
 	}

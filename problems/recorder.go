@@ -192,16 +192,7 @@ func (r *Recorder) epochStats(run, model string, seed records.Seed, epoch, step 
 		if row.Epoch != float64(epoch) || row.Step != step || row.Seed != seed {
 			continue
 		}
-		switch row.Split + "/" + row.Metric {
-		case "train/loss":
-			st.TrainLoss = row.Value
-		case "train/accuracy":
-			st.TrainAcc = row.Value
-		case "test/loss":
-			st.TestLoss = row.Value
-		case "test/accuracy":
-			st.TestAcc = row.Value
-		}
+		st.set(row)
 	}
 	if math.IsNaN(st.TrainLoss) {
 		return st, fmt.Errorf("problems: resuming %s %s: the records have no training loss for epoch %d", run, model, epoch)

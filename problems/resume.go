@@ -111,16 +111,7 @@ func lastEpochStats(rows records.Table) (EpochStats, error) {
 		if r.Epoch != last {
 			continue
 		}
-		switch r.Split + "/" + r.Metric {
-		case "train/loss":
-			st.TrainLoss = r.Value
-		case "train/accuracy":
-			st.TrainAcc = r.Value
-		case "test/loss":
-			st.TestLoss = r.Value
-		case "test/accuracy":
-			st.TestAcc = r.Value
-		}
+		st.set(r)
 	}
 	return st, nil
 }

@@ -65,10 +65,7 @@ func Execute(ctx context.Context, p Problem, env Env, version string) (*RunResul
 		}
 		shard = &records.Shard{Index: env.Shard.Index, Count: env.Shard.Count, Units: len(units), Seed: env.Seed}
 	}
-	if err := os.MkdirAll(env.Dir, 0o755); err != nil {
-		return res, fmt.Errorf("problems: %s: cannot create output folder: %w", p.Name, err)
-	}
-	unlock, err := lock(env.Dir)
+	unlock, err := lock(p.Name, env.Dir)
 	if err != nil {
 		return res, err
 	}
@@ -173,9 +170,13 @@ func resumable(manPath, recPath string) (*records.Manifest, error) {
 	return m, nil
 }
 
-// lock takes dir/.lock for this process. A lock held by a live process is an error
-// that names it; a stale lock left by a killed run is taken over.
-func lock(dir string) (func(), error) {
+// lock creates dir, problem's output folder, when it is missing and takes dir/.lock
+// for this process. A lock held by a live process is an error that names it; a stale
+// lock left by a killed run is taken over.
+func lock(problem, dir string) (func(), error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("problems: %s: cannot create output folder: %w", problem, err)
+	}
 	path := filepath.Join(dir, ".lock")
 	for attempt := 0; attempt < 2; attempt++ {
 		// The pid is written to a file of this process's own, which is then linked

@@ -45,14 +45,7 @@ func TestShardedEqualsUnsharded(t *testing.T) {
 					t.Fatalf("shard %d: manifest shard %+v", i, res.Manifest.Shard)
 				}
 			}
-			got, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
-			if err != nil {
-				t.Fatal(err)
-			}
-			gotTab, err := records.Read(filepath.Join(base, records.RecordsFile))
-			if err != nil {
-				t.Fatal(err)
-			}
+			got, gotTab := mustMerge(t, p, base)
 			if !slices.IsSortedFunc(gotTab, records.CompareRows) {
 				t.Error("the merged records are not in canonical order")
 			}
@@ -72,6 +65,21 @@ func TestShardedEqualsUnsharded(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mustMerge merges the shards of p in base, failing t when Merge does, and returns
+// its result with the merged records.
+func mustMerge(t *testing.T, p Problem, base string) (*RunResult, records.Table) {
+	t.Helper()
+	res, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := records.Read(filepath.Join(base, records.RecordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, tab
 }
 
 // sameRows fails t at the first row where want and got differ (NaN equals NaN).
@@ -113,6 +121,17 @@ func folders(t *testing.T, dir string) []string {
 	return out
 }
 
+// onShard returns a spoil function of TestMergeRefuses that keeps every shard and
+// changes the manifest of shard k alone.
+func onShard(k int, change func(m *records.Manifest)) func(int, *records.Manifest) bool {
+	return func(i int, m *records.Manifest) bool {
+		if i == k {
+			change(m)
+		}
+		return true
+	}
+}
+
 // TestMergeRefuses builds the folders of three shards of 2-2 by hand, spoils one of
 // them in each case, and checks that Merge names that shard and writes nothing.
 func TestMergeRefuses(t *testing.T) {
@@ -127,54 +146,14 @@ func TestMergeRefuses(t *testing.T) {
 		{"missing shard", func(i int, _ *records.Manifest) bool { return i != 1 }, 0, 1, ""},
 		{"fewer shards than asked", func(int, *records.Manifest) bool { return true }, 4, 3, ""},
 		{"more shards than asked", func(int, *records.Manifest) bool { return true }, 2, 2, ""},
-		{"failed shard", func(i int, m *records.Manifest) bool {
-			if i == 2 {
-				m.Status, m.Error = records.StatusFailed, "problems: 2-2: out of memory"
-			}
-			return true
-		}, 0, 2, ""},
-		{"running shard", func(i int, m *records.Manifest) bool {
-			if i == 1 {
-				m.Status, m.End = records.StatusRunning, time.Time{}
-			}
-			return true
-		}, 0, 1, ""},
-		{"other settings", func(i int, m *records.Manifest) bool {
-			if i == 1 {
-				m.Settings["trainings"] = 5.0
-			}
-			return true
-		}, 0, 1, ""},
-		{"other seed", func(i int, m *records.Manifest) bool {
-			if i == 2 {
-				m.Shard.Seed = 2
-			}
-			return true
-		}, 0, 2, ""},
-		{"other hw1 version", func(i int, m *records.Manifest) bool {
-			if i == 1 {
-				m.HW1Version = "0.0.9"
-			}
-			return true
-		}, 0, 1, ""},
-		{"other profile", func(i int, m *records.Manifest) bool {
-			if i == 2 {
-				m.Profile = "full"
-			}
-			return true
-		}, 0, 2, ""},
-		{"other shard count", func(i int, m *records.Manifest) bool {
-			if i == 1 {
-				m.Shard.Count = 4
-			}
-			return true
-		}, 0, 1, ""},
-		{"not a shard", func(i int, m *records.Manifest) bool {
-			if i == 0 {
-				m.Shard = nil
-			}
-			return true
-		}, 0, 0, ""},
+		{"failed shard", onShard(2, func(m *records.Manifest) { m.Status, m.Error = records.StatusFailed, "problems: 2-2: out of memory" }), 0, 2, ""},
+		{"running shard", onShard(1, func(m *records.Manifest) { m.Status, m.End = records.StatusRunning, time.Time{} }), 0, 1, ""},
+		{"other settings", onShard(1, func(m *records.Manifest) { m.Settings["trainings"] = 5.0 }), 0, 1, ""},
+		{"other seed", onShard(2, func(m *records.Manifest) { m.Shard.Seed = 2 }), 0, 2, ""},
+		{"other hw1 version", onShard(1, func(m *records.Manifest) { m.HW1Version = "0.0.9" }), 0, 1, ""},
+		{"other profile", onShard(2, func(m *records.Manifest) { m.Profile = "full" }), 0, 2, ""},
+		{"other shard count", onShard(1, func(m *records.Manifest) { m.Shard.Count = 4 }), 0, 1, ""},
+		{"not a shard", onShard(0, func(m *records.Manifest) { m.Shard = nil }), 0, 0, ""},
 	}
 	p, _ := Lookup(records.Problem22)
 	for _, c := range cases {
@@ -274,14 +253,7 @@ func TestShardResumesAfterInterrupt(t *testing.T) {
 	if _, err := Execute(context.Background(), p, resumed, "test"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Merge(context.Background(), p, Env{Dir: base}, 0, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gotTab, err := records.Read(filepath.Join(base, records.RecordsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, gotTab := mustMerge(t, p, base)
 	wantTab = records.Canonical(wantTab)
 	if len(gotTab) != len(wantTab) {
 		t.Fatalf("%d rows merged, %d unsharded", len(gotTab), len(wantTab))

@@ -52,6 +52,14 @@ func quickProfileOnly(t *testing.T) {
 	}
 }
 
+// runQuick runs problem name's quick profile from seed 1 and returns its result and
+// records; it skips t under -short, as quickProfileOnly does.
+func runQuick(t *testing.T, name string) (*RunResult, records.Table) {
+	t.Helper()
+	quickProfileOnly(t)
+	return mustExecute(t, name, testEnv(t, nil))
+}
+
 // TestProblemsTiny runs every problem on tiny settings, in both tiers, and checks what
 // does not depend on the budget: the run finishes ok, its manifest and records read
 // back, every row is valid, every summary value is a number or NaN (never infinite),

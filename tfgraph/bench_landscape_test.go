@@ -1,7 +1,6 @@
 package tfgraph
 
 import (
-	"math/rand/v2"
 	"testing"
 
 	"hw1/problems/analysis"
@@ -50,22 +49,7 @@ func compareSurface(b *testing.B, sc SessionConfig) {
 		b.Fatal(err)
 	}
 	defer m.Close()
-	origin, err := m.GetParams()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	d1, d2 := make([]float64, len(origin)), make([]float64, len(origin))
-	for i := range d1 {
-		d1[i], d2[i] = 0.1*rng.NormFloat64(), 0.1*rng.NormFloat64()
-	}
-	grid := analysis.Grid(surfaceSide, -1, 1)
-	var as, bs []float64
-	for _, y := range grid {
-		for _, x := range grid {
-			as, bs = append(as, x), append(bs, y)
-		}
-	}
+	origin, d1, d2, as, bs := benchPlane(b, m, surfaceSide)
 	surface := func() {
 		for _, s := range []Split{Train, Test} {
 			if _, _, err := m.LossPlane(s, origin, d1, d2, as, bs, 0); err != nil {

@@ -44,22 +44,7 @@ func BenchmarkLossSurface21x21(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer m.Close()
-	origin, err := m.GetParams()
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	d1, d2 := make([]float64, len(origin)), make([]float64, len(origin))
-	for i := range d1 {
-		d1[i], d2[i] = 0.1*rng.NormFloat64(), 0.1*rng.NormFloat64()
-	}
-	grid := analysis.Grid(21, -1, 1)
-	var as, bs []float64
-	for _, y := range grid {
-		for _, x := range grid {
-			as, bs = append(as, x), append(bs, y)
-		}
-	}
+	origin, d1, d2, as, bs := benchPlane(b, m, 21)
 	for _, perRun := range []int{1, 64, m.PlanePoints()} {
 		b.Run(fmt.Sprintf("points%d", min(perRun, len(as))), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
@@ -72,4 +57,27 @@ func BenchmarkLossSurface21x21(b *testing.B) {
 			b.ReportMetric(float64(len(as)*b.N)/b.Elapsed().Seconds(), "points/s")
 		})
 	}
+}
+
+// benchPlane returns what the loss-surface benchmarks evaluate: m's current parameters
+// as the origin, two random directions with entries of standard deviation 0.1 (from a
+// fixed seed) and the side × side points of [-1, 1]² as coordinates along them.
+func benchPlane(b *testing.B, m *Model, side int) (origin, d1, d2, as, bs []float64) {
+	b.Helper()
+	origin, err := m.GetParams()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	d1, d2 = make([]float64, len(origin)), make([]float64, len(origin))
+	for i := range d1 {
+		d1[i], d2[i] = 0.1*rng.NormFloat64(), 0.1*rng.NormFloat64()
+	}
+	grid := analysis.Grid(side, -1, 1)
+	for _, y := range grid {
+		for _, x := range grid {
+			as, bs = append(as, x), append(bs, y)
+		}
+	}
+	return origin, d1, d2, as, bs
 }

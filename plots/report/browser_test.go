@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -16,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"hw1/problems/records"
 )
 
 // The browser test opens a report in headless Chromium, the way a reader sees it:
@@ -152,7 +153,7 @@ func TestReportInBrowser(t *testing.T) {
 			t.Errorf("screenshot looks blank: %d colours, the commonest covers %.0f%%", colors, 100*top)
 		}
 		if dst := os.Getenv("HW1_REPORT_SCREENSHOT"); dst != "" {
-			if err := copyFile(shot, dst); err != nil {
+			if err := records.CopyFile(shot, dst); err != nil {
 				t.Error(err)
 			}
 			t.Logf("screenshot kept in %s", dst)
@@ -213,23 +214,6 @@ func colorStats(img image.Image) (int, float64) {
 		top = max(top, n)
 	}
 	return len(counts), float64(top) / float64(b.Dx()*b.Dy())
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // missingDependency skips t for want of what, except under CI=true, where every test

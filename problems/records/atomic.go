@@ -43,3 +43,16 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	}
 	return nil
 }
+
+// CopyFile copies the file src to dst (mode 0644 when it creates it), replacing what
+// dst held. It is not atomic: a failure can leave dst partly written.
+func CopyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err == nil {
+		err = os.WriteFile(dst, data, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("records: %w", err)
+	}
+	return nil
+}

@@ -51,3 +51,30 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Error("no error for a directory that does not exist")
 	}
 }
+
+// TestCopyFile checks that CopyFile copies a file's bytes over an existing file and
+// fails on a missing source.
+func TestCopyFile(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	want := "records\n\x00binary\xff\n"
+	if err := os.WriteFile(src, []byte(want), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, []byte("an older and longer file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := CopyFile(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("copy holds %q, want %q", got, want)
+	}
+	if err := CopyFile(filepath.Join(dir, "missing"), dst); err == nil {
+		t.Error("no error for a missing source")
+	}
+}

@@ -31,7 +31,7 @@ var problems = [...]string{Problem11, Problem12, Problem21, Problem22, Problem31
 
 // Problems returns the names of the homework's problems in the homework's order. The
 // command line, the figures, the report and the Makefile all derive from this list: a
-// new problem is added here first, then registered in package problems and given
+// new problem is added here first, then listed in package problems' catalogue and given
 // figures in package plots.
 func Problems() []string { return slices.Clone(problems[:]) }
 
