@@ -9,6 +9,8 @@
 #     .deps/pyenv (pip inside a venv, which Debian's externally managed Python allows);
 #   - tensorboard (PyPI), whose EventAccumulator reads hw1's event files in a test;
 #   - dataset-fashion-mnist (Debian), which a data test loads;
+#   - pyflakes (Debian's python3-pyflakes), with which a test checks the project's Python
+#     scripts (the benchmark peers above all) for undefined and unused names;
 #   - slurm-wlm and munge (Debian), with which a test runs a one-node Slurm cluster on
 #     localhost and submits the sbatch recipe (scripts/slurm/) to it.
 # What is already there is left alone. When anything cannot be installed the script
@@ -78,6 +80,14 @@ elif can_apt && apt_install dataset-fashion-mnist; then
 	echo "install-test-deps: installed dataset-fashion-mnist"
 else
 	failed+=("dataset-fashion-mnist")
+fi
+
+if /usr/bin/python3 -m pyflakes --version >/dev/null 2>&1; then
+	echo "install-test-deps: pyflakes already installed"
+elif can_apt && apt_install python3-pyflakes; then
+	echo "install-test-deps: installed Debian's python3-pyflakes"
+else
+	failed+=("pyflakes")
 fi
 
 if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then
