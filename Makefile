@@ -13,7 +13,7 @@ PROBLEMS := 1-1 1-2 2-1 2-2 3-1 3-2 3-3
 # .deps/tf.env is written by scripts/install-libtensorflow.sh: CGO flags and rpath.
 -include .deps/tf.env
 
-.PHONY: all setup deps build test test-deps test-short check-gpu run readme full bench bench-go faults faults-under-load soak problems clean $(PROBLEMS)
+.PHONY: all setup deps build test test-deps test-short check-gpu run readme readme-full full bench bench-go faults faults-under-load soak problems clean $(PROBLEMS)
 
 all: build
 
@@ -68,6 +68,10 @@ run: build
 # readme rewrites the README's findings from the summaries of the runs in $(OUT).
 readme: build
 	$(HW1) readme --out $(OUT)
+
+# readme-full rewrites the README's full-profile findings from the runs in results-full.
+readme-full: build
+	$(HW1) readme --out results-full --block findings-full
 
 full:
 	@$(MAKE) --no-print-directory run PROFILE=full OUT=results-full

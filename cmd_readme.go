@@ -15,11 +15,17 @@ import (
 	"hw1/problems/records"
 )
 
-// The markers around the part of README.md that readmeCommand writes.
+// The markers around the part of README.md that readmeCommand writes by default (the
+// quick profile's findings); markers names another block's.
 const (
 	readmeBegin = "<!-- findings:begin (written by hw1 readme; do not edit by hand) -->"
 	readmeEnd   = "<!-- findings:end -->"
 )
+
+// markers returns the begin and end markers of the README block called name.
+func markers(name string) (begin, end string) {
+	return "<!-- " + name + ":begin (written by hw1 readme; do not edit by hand) -->", "<!-- " + name + ":end -->"
+}
 
 // readmeFigures names, per problem, the figure the README shows; its PNG is copied to
 // docs/figures/<problem>-<figure>.png.
@@ -30,7 +36,10 @@ var readmeFigures = map[string]string{
 	records.Problem33: "sensitivity",
 }
 
-var readmeFlag = &cli.StringFlag{Name: "readme", Value: "README.md", Usage: "the README whose findings block to rewrite", Category: "Output"}
+var (
+	readmeFlag = &cli.StringFlag{Name: "readme", Value: "README.md", Usage: "the README whose findings block to rewrite", Category: "Output"}
+	blockFlag  = &cli.StringFlag{Name: "block", Value: "findings", Usage: "the block to rewrite, between <!-- NAME:begin ... --> and <!-- NAME:end -->; a block other than findings copies its figures as docs/figures/NAME-PROBLEM-FIGURE.png", Category: "Output"}
+)
 
 // readmeCommand rewrites the README's findings from the summaries of a run, so that
 // its captions and claims are the run's own numbers.
@@ -42,8 +51,9 @@ func readmeCommand() *cli.Command {
 			"redraws its figures and rewrites the part of the README between the findings\n" +
 			"markers: per problem its data, seeds, the answer computed from its summary and\n" +
 			"its figure captions; the chosen figures are copied to docs/figures/ beside the\n" +
-			"README. `make readme` runs it on results/.",
-		Flags: []cli.Flag{outFlag, readmeFlag},
+			"README. `make readme` runs it on results/, and `make readme-full` on\n" +
+			"results-full/ into the block findings-full.",
+		Flags: []cli.Flag{outFlag, readmeFlag, blockFlag},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usagef("readme takes no arguments")
@@ -53,11 +63,20 @@ func readmeCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("hw1: %w", err)
 			}
-			block, figs, err := readmeBlock(c.String(outFlag.Name))
+			name := c.String(blockFlag.Name)
+			if !validBlockName(name) {
+				return usagef("--block %q: want letters, digits and dashes", name)
+			}
+			prefix := ""
+			if name != "findings" {
+				prefix = name + "-"
+			}
+			block, figs, err := readmeBlock(c.String(outFlag.Name), prefix)
 			if err != nil {
 				return err
 			}
-			updated, err := replaceBlock(old, block)
+			begin, end := markers(name)
+			updated, err := replaceBlockBetween(old, block, begin, end)
 			if err != nil {
 				return fmt.Errorf("hw1: %s: %w", path, err)
 			}
@@ -80,9 +99,23 @@ func readmeCommand() *cli.Command {
 	}
 }
 
+// validBlockName reports whether name can stand in a block's markers.
+func validBlockName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // readmeBlock returns the findings block for the runs in out, and the figures to copy:
-// destination (relative to the README) to source PNG.
-func readmeBlock(out string) (string, map[string]string, error) {
+// destination (relative to the README, docs/figures/<prefix><problem>-<figure>.png) to
+// source PNG.
+func readmeBlock(out, prefix string) (string, map[string]string, error) {
 	var b strings.Builder
 	figs := map[string]string{}
 	ran := 0
@@ -104,7 +137,7 @@ func readmeBlock(out string) (string, map[string]string, error) {
 			if d.Name != readmeFigures[p.Name] || len(d.Files) == 0 || !strings.HasSuffix(d.Files[0], ".png") {
 				continue
 			}
-			dst := filepath.ToSlash(filepath.Join("docs", "figures", p.Name+"-"+d.Name+".png"))
+			dst := filepath.ToSlash(filepath.Join("docs", "figures", prefix+p.Name+"-"+d.Name+".png"))
 			figs[dst] = d.Files[0]
 			fmt.Fprintf(&b, "![%s %s](%s)\n\n*%s.* %s\n\n", p.Name, d.Name, dst, d.Name, d.Caption)
 		}
@@ -121,13 +154,19 @@ func readmeBlock(out string) (string, map[string]string, error) {
 // replaceBlock returns readme with the text between the findings markers replaced by
 // block. Both markers must be there, in order.
 func replaceBlock(readme []byte, block string) ([]byte, error) {
-	i := bytes.Index(readme, []byte(readmeBegin))
-	j := bytes.Index(readme, []byte(readmeEnd))
+	return replaceBlockBetween(readme, block, readmeBegin, readmeEnd)
+}
+
+// replaceBlockBetween returns readme with the text between the markers begin and end
+// replaced by block. Both markers must be there, in order.
+func replaceBlockBetween(readme []byte, block, begin, end string) ([]byte, error) {
+	i := bytes.Index(readme, []byte(begin))
+	j := bytes.Index(readme, []byte(end))
 	if i < 0 || j < i {
-		return nil, errors.New("no findings markers (" + readmeBegin + " ... " + readmeEnd + ")")
+		return nil, errors.New("no block markers (" + begin + " ... " + end + ")")
 	}
 	var out bytes.Buffer
-	out.Write(readme[:i+len(readmeBegin)])
+	out.Write(readme[:i+len(begin)])
 	out.WriteString("\n" + block + "\n")
 	out.Write(readme[j:])
 	return out.Bytes(), nil

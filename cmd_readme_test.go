@@ -37,7 +37,7 @@ func TestReadmeBlockFromSummary(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "1-2", records.RecordsFile), []byte("run,model,split,seed,step,epoch,metric,value\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	block, _, err := readmeBlock(dir)
+	block, _, err := readmeBlock(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestReadmeBlockFromSummary(t *testing.T) {
 	if strings.Contains(block, "### 1-1") {
 		t.Errorf("a problem that did not run is in the block:\n%s", block)
 	}
-	if _, _, err := readmeBlock(t.TempDir()); err == nil {
+	if _, _, err := readmeBlock(t.TempDir(), ""); err == nil {
 		t.Error("no error for a results folder without runs")
 	}
 }
@@ -74,12 +74,46 @@ func TestReplaceBlock(t *testing.T) {
 }
 
 // TestReadmeHasFindingsMarkers checks that the README keeps the block hw1 readme writes.
+// TestReadmeHasFindingsMarkers checks that README.md has both blocks that hw1 readme
+// writes: the quick profile's findings and the full profile's.
 func TestReadmeHasFindingsMarkers(t *testing.T) {
 	b, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := replaceBlock(b, "x"); err != nil {
-		t.Error(err)
+	for _, name := range []string{"findings", "findings-full"} {
+		begin, end := markers(name)
+		if _, err := replaceBlockBetween(b, "x", begin, end); err != nil {
+			t.Errorf("block %s: %v", name, err)
+		}
+	}
+}
+
+// TestNamedBlockLeavesTheOthers checks that rewriting one named block leaves the text
+// around it, and the other block, as they were.
+func TestNamedBlockLeavesTheOthers(t *testing.T) {
+	qb, qe := markers("findings")
+	fb, fe := markers("findings-full")
+	in := "top\n" + qb + "\nquick\n" + qe + "\nmiddle\n" + fb + "\nfull\n" + fe + "\nend\n"
+	for _, c := range []struct {
+		name, begin, end, want string
+	}{
+		{"quick", qb, qe, "top\n" + qb + "\nnew\n" + qe + "\nmiddle\n" + fb + "\nfull\n" + fe + "\nend\n"},
+		{"full", fb, fe, "top\n" + qb + "\nquick\n" + qe + "\nmiddle\n" + fb + "\nnew\n" + fe + "\nend\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := replaceBlockBetween([]byte(in), "new", c.begin, c.end)
+			if err != nil || string(got) != c.want {
+				t.Errorf("got %q (%v), want %q", got, err, c.want)
+			}
+		})
+	}
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{{"findings", true}, {"findings-full", true}, {"Full2", true}, {"", false}, {"a b", false}, {"x-->", false}} {
+		if got := validBlockName(c.name); got != c.ok {
+			t.Errorf("validBlockName(%q) = %v, want %v", c.name, got, c.ok)
+		}
 	}
 }
