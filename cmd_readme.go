@@ -38,7 +38,7 @@ var readmeFigures = map[string]string{
 
 var (
 	readmeFlag = &cli.StringFlag{Name: "readme", Value: "README.md", Usage: "the README whose findings block to rewrite", Category: "Output"}
-	blockFlag  = &cli.StringFlag{Name: "block", Value: "findings", Usage: "the block to rewrite, between <!-- NAME:begin ... --> and <!-- NAME:end -->; a block other than findings copies its figures as docs/figures/NAME-PROBLEM-FIGURE.png", Category: "Output"}
+	blockFlag  = &cli.StringFlag{Name: "block", Value: "findings", Usage: "the block to rewrite, between <!-- NAME:begin ... --> and <!-- NAME:end -->; a block other than findings copies its figures as docs/figures/NAME-PROBLEM-FIGURE.png, without a leading findings-", Category: "Output"}
 )
 
 // readmeCommand rewrites the README's findings from the summaries of a run, so that
@@ -67,9 +67,9 @@ func readmeCommand() *cli.Command {
 			if !validBlockName(name) {
 				return usagef("--block %q: want letters, digits and dashes", name)
 			}
-			prefix := ""
+			prefix := "" // docs/figures/<prefix><problem>-<figure>.png
 			if name != "findings" {
-				prefix = name + "-"
+				prefix = strings.TrimPrefix(name, "findings-") + "-"
 			}
 			block, figs, err := readmeBlock(c.String(outFlag.Name), prefix)
 			if err != nil {
