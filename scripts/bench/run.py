@@ -537,9 +537,9 @@ def report(results, a, info):
         "",
         f"Ratios are hw1 at {a.threads} threads over the peer at {a.threads} threads, measured on {m['short']} ({m['flags']}): "
         "above 1 means hw1 is faster. They need not hold on another CPU. "
-        "The column \"hw1 auto threads/JAX\" is the engine with its own thread choice, as the problems run it, over JAX at "
-        f"{a.threads} threads; a target met only that way says so. "
-        "GFLOP/s counts the multiply-adds of the matrix products and convolutions only "
+        + ("The column \"hw1 auto threads/JAX\" is the engine with its own thread choice, as the problems run it, over JAX at "
+           f"{a.threads} threads; a target met only that way says so. " if "hw1-auto" in present and "jax" in present else "")
+        + "GFLOP/s counts the multiply-adds of the matrix products and convolutions only "
         "(" + "; ".join(f"{w}: {FLOPS_NOTE[w]}" for w in a.workloads if w != "matmul") + "), "
         "and the share is of hw1's own fp32 matmul rate through the same TensorFlow library (the last row).",
         "",
