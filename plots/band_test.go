@@ -134,6 +134,9 @@ func TestDataSentence(t *testing.T) {
 		{"train and test", records.Dataset{Name: "digits", Train: 8000, Test: 2000}, "Data: digits, 8,000 training and 2,000 test examples."},
 		{"train only", records.Dataset{Name: "sinc", Train: 300}, "Data: sinc, 300 training examples."},
 		{"millions", records.Dataset{Name: "big", Train: 1234567, Test: 60000}, "Data: big, 1,234,567 training and 60,000 test examples."},
+		{"parts", records.Dataset{Name: "digits", Train: 8000, Test: 2000, Parts: []records.Dataset{{Name: "digits", Train: 8000, Test: 2000}, {Name: "fashion-mnist", Train: 60000, Test: 10000}}},
+			"Data: digits, 8,000 training and 2,000 test examples; fashion-mnist, 60,000 training and 10,000 test examples."},
+		{"one part", records.Dataset{Name: "digits", Train: 8000, Test: 2000, Parts: []records.Dataset{{Name: "digits", Train: 8000, Test: 2000}}}, "Data: digits, 8,000 training and 2,000 test examples."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := DataSentence(c.d); got != c.want {

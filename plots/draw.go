@@ -139,6 +139,13 @@ func DrawFigures(problem, dir string) ([]Drawn, error) {
 // DataSentence says what data a run trained on, for captions: "Data: digits, 8,000
 // training and 2,000 test examples." It is empty when the manifest names no data.
 func DataSentence(d records.Dataset) string {
+	if len(d.Parts) > 1 {
+		parts := make([]string, len(d.Parts))
+		for i, p := range d.Parts {
+			parts[i] = strings.TrimSuffix(strings.TrimPrefix(DataSentence(p), "Data: "), ".")
+		}
+		return "Data: " + strings.Join(parts, "; ") + "."
+	}
 	switch {
 	case d.Name == "" && d.Train == 0:
 		return ""

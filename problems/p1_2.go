@@ -122,6 +122,7 @@ func run12(ctx context.Context, env *Env, rec *Recorder) error {
 		if loaded == 0 {
 			rec.Dataset(ds, train.N, ds.Test.N)
 		}
+		rec.DatasetPart(ds, train.N, ds.Test.N)
 		loaded++
 		seeds := seedList(env.Seed, ti, s.Seeds)
 		for _, seed := range seeds {

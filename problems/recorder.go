@@ -71,6 +71,13 @@ func (r *Recorder) Dataset(d *data.Dataset, train, test int) {
 	r.man.Dataset = records.Dataset{Name: d.Name, Source: d.Source, Train: train, Test: test}
 }
 
+// DatasetPart adds d, of which the run used train training and test test examples, to
+// the datasets of a run on several (1-2's tasks); the first one recorded by Dataset
+// stays the run's headline dataset.
+func (r *Recorder) DatasetPart(d *data.Dataset, train, test int) {
+	r.man.Dataset.Parts = append(r.man.Dataset.Parts, records.Dataset{Name: d.Name, Source: d.Source, Train: train, Test: test})
+}
+
 // DatasetInfo records data that is not a data.Dataset (the 1-1 functions).
 func (r *Recorder) DatasetInfo(name, source string, train, test int) {
 	r.man.Dataset = records.Dataset{Name: name, Source: source, Train: train, Test: test}

@@ -67,12 +67,28 @@ type Shard struct {
 	Seed  uint64 `json:"seed"`
 }
 
-// Dataset describes the data a run used; Train and Test count examples.
+// Dataset describes the data a run used; Train and Test count examples. A run on
+// several datasets (1-2's tasks) describes the first in Name, Source, Train and Test,
+// and every one of them in Parts.
 type Dataset struct {
-	Name   string `json:"name"`
-	Source string `json:"source"`
-	Train  int    `json:"train"`
-	Test   int    `json:"test"`
+	Name   string    `json:"name"`
+	Source string    `json:"source"`
+	Train  int       `json:"train"`
+	Test   int       `json:"test"`
+	Parts  []Dataset `json:"parts,omitempty"`
+}
+
+// negativeSize reports whether d or one of its parts has a negative size.
+func (d Dataset) negativeSize() bool {
+	if d.Train < 0 || d.Test < 0 {
+		return true
+	}
+	for _, p := range d.Parts {
+		if p.negativeSize() {
+			return true
+		}
+	}
+	return false
 }
 
 // TensorFlow names the TensorFlow library a run used.
@@ -107,8 +123,8 @@ func (m *Manifest) Validate() error {
 		return fmt.Errorf("wall_seconds: %v is not a finite non-negative number", m.WallSecs)
 	case m.Threads < 0:
 		return fmt.Errorf("threads: negative (%d)", m.Threads)
-	case m.Dataset.Train < 0 || m.Dataset.Test < 0:
-		return fmt.Errorf("dataset: negative size (train %d, test %d)", m.Dataset.Train, m.Dataset.Test)
+	case m.Dataset.negativeSize():
+		return fmt.Errorf("dataset: negative size (train %d, test %d, or in a part)", m.Dataset.Train, m.Dataset.Test)
 	case !summaryIsObject(m.Summary):
 		return errors.New("summary: not a JSON object")
 	case m.Shard != nil && (m.Shard.Count < 1 || m.Shard.Index < 0 || m.Shard.Index >= m.Shard.Count || m.Shard.Units < 0):
