@@ -38,7 +38,7 @@ func (x *exp33) measure(t *trained33, bi int) error {
 	defer bar.Close()
 	for _, eps := range s.SharpnessEps {
 		for _, a := range spaces {
-			sh, err := analysis.Sharpness(modelFunc{m}, t.params, analysis.SharpnessOptions{Eps: eps, Iters: s.SharpnessIters, Step: s.SharpnessStep, Subspace: a, Orthonormal: true})
+			sh, err := analysis.Sharpness(modelFunc{m}, t.params, analysis.SharpnessOptions{Eps: eps, Iters: s.SharpnessIters, Step: s.SharpnessStep, Subspace: a, Orthogonal: true})
 			if err != nil {
 				return err
 			}
@@ -80,11 +80,14 @@ func (x *exp33) measure(t *trained33, bi int) error {
 	return x.rec.Flush()
 }
 
-// randomSubspace returns an n×p matrix with orthonormal columns drawn from seed, the
-// random subspace y = A·z of Keskar et al.'s sharpness: a random permutation of the n
-// coordinates is dealt to the p columns in turn, each coordinate with a random sign,
-// and every column is scaled to unit norm. The supports are disjoint, so A⁺ = Aᵀ and
-// the box costs no least-squares solve.
+// randomSubspace returns the n×p matrix A of the random subspace y = A·z of Keskar et
+// al.'s sharpness, drawn from seed: a random permutation of the n coordinates is dealt
+// to the p columns in turn, each coordinate with a random sign, and every column is
+// scaled to norm √n, the norm of a column of n independent standard normal entries,
+// as Keskar et al.'s random A has. With unit columns the box |z_i| <= ε(|(A⁺θ)_i|+1)
+// would move the parameters by only about ε·√p, where the full space's box allows
+// about ε·√n. The supports are disjoint, so the columns are orthogonal, A⁺ = Aᵀ/n,
+// and the box costs no least-squares solve.
 func randomSubspace(n, p int, seed uint64) *mat.Dense {
 	rng := rand.New(rand.NewPCG(seed, 0x5ab5))
 	a := mat.NewDense(n, p, nil)
@@ -102,7 +105,7 @@ func randomSubspace(n, p int, seed uint64) *mat.Dense {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+p]
 		for j, v := range row {
 			if v != 0 {
-				row[j] = v / math.Sqrt(float64(counts[j]))
+				row[j] = v * math.Sqrt(float64(n)/float64(counts[j]))
 			}
 		}
 	}

@@ -181,8 +181,8 @@ func checkComparison33(t *testing.T, sum summary33, sweep records.Table) {
 	}
 }
 
-// TestRandomSubspace checks that the subspace of the sharpness has orthonormal columns
-// (AᵀA = I), so that analysis.Sharpness may take Aᵀ for A⁺.
+// TestRandomSubspace checks that the subspace of the sharpness has orthogonal columns
+// of norm √n (AᵀA = n·I), so that analysis.Sharpness may take Aᵀ/n for A⁺.
 func TestRandomSubspace(t *testing.T) {
 	for _, c := range []struct {
 		name string
@@ -192,8 +192,10 @@ func TestRandomSubspace(t *testing.T) {
 			a := randomSubspace(c.n, c.p, 42)
 			var g mat.Dense
 			g.Mul(a.T(), a)
-			if !mat.EqualApprox(&g, eye(c.p), 1e-12) {
-				t.Errorf("AᵀA = %v, want the identity", mat.Formatted(&g))
+			var want mat.Dense
+			want.Scale(float64(c.n), eye(c.p))
+			if !mat.EqualApprox(&g, &want, 1e-12*float64(c.n)) {
+				t.Errorf("AᵀA = %v, want %d times the identity", mat.Formatted(&g), c.n)
 			}
 		})
 	}

@@ -29,10 +29,10 @@ type SharpnessOptions struct {
 	// the box |z_i| <= ε·(|(A⁺θ)_i| + 1), A⁺ the pseudo-inverse, as Keskar et al. do
 	// in random subspaces. Nil means the full space (A = I).
 	Subspace *mat.Dense
-	// Orthonormal declares that the columns of Subspace are orthonormal, so that
-	// A⁺ = Aᵀ and the box needs no least-squares solve (which costs n·p² for n
-	// parameters).
-	Orthonormal bool
+	// Orthogonal declares that the columns of Subspace are mutually orthogonal and of
+	// equal norm c, so that A⁺ = Aᵀ/c² and the box needs no least-squares solve
+	// (which costs n·p² for n parameters).
+	Orthogonal bool
 }
 
 // Sharpness returns Keskar et al.'s (2017) sharpness of f at theta:
@@ -74,8 +74,13 @@ func Sharpness(f Func, theta []float64, o SharpnessOptions) (float64, error) {
 			return 0, fmt.Errorf("analysis: sharpness subspace is %dx%d for %d parameters", r, c, n)
 		}
 		var coef mat.VecDense
-		if o.Orthonormal {
+		if o.Orthogonal {
 			coef.MulVec(a.T(), mat.NewVecDense(n, append([]float64(nil), theta...)))
+			c2 := mat.Norm(a.ColView(0), 2)
+			if !(c2 > 0) {
+				return 0, fmt.Errorf("analysis: sharpness subspace: first column has norm %g", c2)
+			}
+			coef.ScaleVec(1/(c2*c2), &coef)
 		} else if err := coef.SolveVec(a, mat.NewVecDense(n, append([]float64(nil), theta...))); err != nil {
 			return 0, fmt.Errorf("analysis: sharpness subspace: %w", err)
 		}

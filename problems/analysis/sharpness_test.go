@@ -123,10 +123,11 @@ func TestSharpnessErrors(t *testing.T) {
 	}
 }
 
-// TestSharpnessOrthonormalSubspace checks that declaring orthonormal columns gives the
-// same sharpness as the least-squares path, for a subspace whose columns are
-// orthonormal (disjoint supports, unit norm), and a different one when they are not.
-func TestSharpnessOrthonormalSubspace(t *testing.T) {
+// TestSharpnessOrthogonalSubspace checks that declaring orthogonal columns of equal
+// norm gives the same sharpness as the least-squares path, for subspaces whose columns
+// have disjoint supports and equal norms (1, and 3), and a different one when the
+// norms differ.
+func TestSharpnessOrthogonalSubspace(t *testing.T) {
 	c := loadFixtures(t).Sharpness[0]
 	n := len(c.Theta)
 	if n < 2 {
@@ -134,16 +135,17 @@ func TestSharpnessOrthonormalSubspace(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name  string
-		scale float64 // of the columns; 1 makes them orthonormal
+		norms [2]float64 // of the two columns
 		same  bool
 	}{
-		{"orthonormal", 1, true},
-		{"scaled by 3", 3, false},
+		{"orthonormal", [2]float64{1, 1}, true},
+		{"orthogonal, norm 3", [2]float64{3, 3}, true},
+		{"unequal norms", [2]float64{1, 3}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := mat.NewDense(n, 2, nil)
 			for i := 0; i < n; i++ {
-				v := tc.scale
+				v := 1.0
 				if i%2 == 1 {
 					v = -v
 				}
@@ -151,7 +153,7 @@ func TestSharpnessOrthonormalSubspace(t *testing.T) {
 			}
 			for j := 0; j < 2; j++ {
 				col := mat.Col(nil, j, a)
-				norm := floats.Norm(col, 2) / tc.scale
+				norm := floats.Norm(col, 2) / tc.norms[j]
 				for i := range col {
 					a.Set(i, j, col[i]/norm)
 				}
@@ -161,12 +163,12 @@ func TestSharpnessOrthonormalSubspace(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fast, err := Sharpness(f, c.Theta, SharpnessOptions{Eps: c.Eps, Subspace: a, Orthonormal: true})
+			fast, err := Sharpness(f, c.Theta, SharpnessOptions{Eps: c.Eps, Subspace: a, Orthogonal: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got := near(fast, slow, 1e-12); got != tc.same {
-				t.Errorf("orthonormal path %.15g, least squares %.15g: equal %v, want %v", fast, slow, got, tc.same)
+				t.Errorf("orthogonal path %.15g, least squares %.15g: equal %v, want %v", fast, slow, got, tc.same)
 			}
 		})
 	}
