@@ -184,6 +184,8 @@ func run33(ctx context.Context, env *Env, rec *Recorder) error {
 	}
 	rec.Note("Every model trains until its accuracy on its whole training set (%d examples) is at least %g%%%s, checked after every epoch, within %d steps; a model that misses it is marked and left out of the comparison. Learning rate: %s. Seeds %d per batch size (initial weights and batch order); the interpolations use the first.",
 		train.N, 100*s.TargetAccuracy, targetLossText(s.TargetLoss), s.StepBudget, x.lrText(), s.Seeds)
+	rec.Note("Sharpness (Keskar et al. 2017): the largest 100·(L(θ+y) − L(θ))/(1 + L(θ)) of the training loss over the box |y_i| <= ε(|θ_i| + 1), found by %d steps of projected ascent along the gradient's sign, at ε %v.%s",
+		s.SharpnessIters, s.SharpnessEps, subspaceText(s.Subspace))
 
 	pl := plan33(s, train.N)
 	for u, c := range pl.configs() {
@@ -316,4 +318,13 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// subspaceText describes the random subspace of the sharpness for the manifest, or
+// says nothing without one.
+func subspaceText(p int) string {
+	if p == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" Also in a random %d-dimensional subspace per model, y = A·z with the box |z_i| <= ε(|(A⁺θ)_i| + 1): A's columns are orthogonal, each of norm √n for n parameters, the scale of a matrix of standard normal entries.", p)
 }
