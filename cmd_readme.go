@@ -15,14 +15,8 @@ import (
 	"hw1/problems/records"
 )
 
-// The markers around the part of README.md that readmeCommand writes by default (the
-// quick profile's findings); markers names another block's.
-const (
-	readmeBegin = "<!-- findings:begin (written by hw1 readme; do not edit by hand) -->"
-	readmeEnd   = "<!-- findings:end -->"
-)
-
-// markers returns the begin and end markers of the README block called name.
+// markers returns the begin and end markers of the README block called name: hw1
+// readme writes the quick profile's findings into the block "findings" by default.
 func markers(name string) (begin, end string) {
 	return "<!-- " + name + ":begin (written by hw1 readme; do not edit by hand) -->", "<!-- " + name + ":end -->"
 }
@@ -76,7 +70,7 @@ func readmeCommand() *cli.Command {
 				return err
 			}
 			begin, end := markers(name)
-			updated, err := replaceBlockBetween(old, block, begin, end)
+			updated, err := replaceBlock(old, block, begin, end)
 			if err != nil {
 				return fmt.Errorf("hw1: %s: %w", path, err)
 			}
@@ -151,15 +145,9 @@ func readmeBlock(out, prefix string) (string, map[string]string, error) {
 	return strings.TrimSpace(b.String()), figs, nil
 }
 
-// replaceBlock returns readme with the text between the findings markers replaced by
-// block. Both markers must be there, in order.
-func replaceBlock(readme []byte, block string) ([]byte, error) {
-	return replaceBlockBetween(readme, block, readmeBegin, readmeEnd)
-}
-
-// replaceBlockBetween returns readme with the text between the markers begin and end
+// replaceBlock returns readme with the text between the markers begin and end
 // replaced by block. Both markers must be there, in order.
-func replaceBlockBetween(readme []byte, block, begin, end string) ([]byte, error) {
+func replaceBlock(readme []byte, block, begin, end string) ([]byte, error) {
 	i := bytes.Index(readme, []byte(begin))
 	j := bytes.Index(readme, []byte(end))
 	if i < 0 || j < i {

@@ -55,6 +55,7 @@ func TestReadmeBlockFromSummary(t *testing.T) {
 }
 
 func TestReplaceBlock(t *testing.T) {
+	readmeBegin, readmeEnd := markers("findings")
 	for _, c := range []struct {
 		name, in, want string
 		ok             bool
@@ -65,7 +66,7 @@ func TestReplaceBlock(t *testing.T) {
 		{"reversed", readmeEnd + readmeBegin, "", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := replaceBlock([]byte(c.in), "new")
+			got, err := replaceBlock([]byte(c.in), "new", readmeBegin, readmeEnd)
 			if (err == nil) != c.ok || (c.ok && string(got) != c.want) {
 				t.Errorf("replaceBlock = %q, %v; want %q", got, err, c.want)
 			}
@@ -83,7 +84,7 @@ func TestReadmeHasFindingsMarkers(t *testing.T) {
 	}
 	for _, name := range []string{"findings", "findings-full"} {
 		begin, end := markers(name)
-		if _, err := replaceBlockBetween(b, "x", begin, end); err != nil {
+		if _, err := replaceBlock(b, "x", begin, end); err != nil {
 			t.Errorf("block %s: %v", name, err)
 		}
 	}
@@ -102,7 +103,7 @@ func TestNamedBlockLeavesTheOthers(t *testing.T) {
 		{"full", fb, fe, "top\n" + qb + "\nquick\n" + qe + "\nmiddle\n" + fb + "\nnew\n" + fe + "\nend\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := replaceBlockBetween([]byte(in), "new", c.begin, c.end)
+			got, err := replaceBlock([]byte(in), "new", c.begin, c.end)
 			if err != nil || string(got) != c.want {
 				t.Errorf("got %q (%v), want %q", got, err, c.want)
 			}
