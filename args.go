@@ -4,7 +4,41 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"hw1/problems"
 )
+
+// problemCount says how many problems a command takes as its arguments.
+type problemCount int
+
+const (
+	oneOrMore  problemCount = iota // PROBLEM...
+	exactlyOne                     // PROBLEM
+)
+
+// withProblems returns the action of a command whose arguments name problems: it
+// checks that there are as many as want says, looks each up, and calls action with
+// them in the order given. A missing, extra or unknown name is a usage error.
+func withProblems(want problemCount, action func(*cli.Context, []problems.Problem) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		names := c.Args().Slice()
+		switch {
+		case want == exactlyOne && len(names) != 1:
+			return usagef("%s needs exactly one problem; see hw1 list", c.Command.Name)
+		case len(names) == 0:
+			return usagef("%s needs at least one problem; see hw1 list", c.Command.Name)
+		}
+		var ps []problems.Problem
+		for _, n := range names {
+			p, ok := problems.Lookup(n)
+			if !ok {
+				return usagef("unknown problem %q (problems: %v)", n, problems.Names())
+			}
+			ps = append(ps, p)
+		}
+		return action(c, ps)
+	}
+}
 
 // interspersed moves the flags of a command that come after its arguments in front
 // of them, so that "hw1 run 1-1 --out x" means what it says: urfave/cli stops reading

@@ -3,9 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -13,46 +11,40 @@ import (
 	"hw1/problems"
 )
 
-// allCommand runs every problem, draws every figure and writes the report. A problem
-// that fails is marked failed in its manifest and in the report; the others still run.
-func allCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "all",
-		Usage: "run every problem, draw every figure, write the report",
-		Flags: runFlags(),
-		Action: func(c *cli.Context) error {
-			if _, err := envFromFlags(c, ""); err != nil {
-				return err
-			}
-			for _, p := range problems.All() { // every setting is checked before any training
-				if _, err := envFromFlags(c, p.Name); err != nil {
-					return err
-				}
-			}
-			if err := checkOut(c.String(outFlag.Name)); err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(c.Context, syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			start := time.Now()
-			var failed []error
-			for _, p := range problems.All() {
-				if err := runOne(ctx, c, p); err != nil {
-					fmt.Fprintf(c.App.ErrWriter, "hw1: %s failed: %v\n", p.Name, err)
-					failed = append(failed, fmt.Errorf("%s: %w", p.Name, err))
-					if ctx.Err() != nil {
-						return errors.Join(failed...)
-					}
-				}
-			}
-			out := c.String(outFlag.Name)
-			if err := writeReport(out); err != nil {
-				failed = append(failed, err)
-			} else {
-				fmt.Fprintf(c.App.Writer, "report: %s\n", filepath.Join(out, "report.html"))
-			}
-			fmt.Fprintf(c.App.Writer, "all: %d problems in %.1fs, %d failed\n", len(problems.All()), time.Since(start).Seconds(), len(failed))
-			return errors.Join(failed...)
-		},
+// allAction runs every problem, draws every figure and writes the report ("hw1 all"). A
+// problem that fails is marked failed in its manifest and in the report; the others
+// still run.
+func allAction(c *cli.Context) error {
+	if _, err := envFromFlags(c, ""); err != nil {
+		return err
 	}
+	for _, p := range problems.All() { // every setting is checked before any training
+		if _, err := envFromFlags(c, p.Name); err != nil {
+			return err
+		}
+	}
+	if err := checkOut(c.String(outFlag.Name)); err != nil {
+		return err
+	}
+	ctx, stop := interruptible(c)
+	defer stop()
+	start := time.Now()
+	var failed []error
+	for _, p := range problems.All() {
+		if err := runOne(ctx, c, p); err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "hw1: %s failed: %v\n", p.Name, err)
+			failed = append(failed, fmt.Errorf("%s: %w", p.Name, err))
+			if ctx.Err() != nil {
+				return errors.Join(failed...)
+			}
+		}
+	}
+	out := c.String(outFlag.Name)
+	if err := writeReport(out); err != nil {
+		failed = append(failed, err)
+	} else {
+		fmt.Fprintf(c.App.Writer, "report: %s\n", filepath.Join(out, "report.html"))
+	}
+	fmt.Fprintf(c.App.Writer, "all: %d problems in %.1fs, %d failed\n", len(problems.All()), time.Since(start).Seconds(), len(failed))
+	return errors.Join(failed...)
 }

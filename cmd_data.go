@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"slices"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -24,7 +22,8 @@ const (
 	dataCmdMirrorName = "mirror"
 )
 
-// dataCmdDirFlag returns the --dir flag: where datasets are fetched to and loaded from.
+// dataCmdDirFlag returns the --dir flag of "hw1 data fetch" and "hw1 data list": where
+// datasets are fetched to and loaded from.
 func dataCmdDirFlag() *cli.StringFlag {
 	return &cli.StringFlag{
 		Name:    dataCmdDirName,
@@ -34,38 +33,10 @@ func dataCmdDirFlag() *cli.StringFlag {
 	}
 }
 
-// dataCommand manages the datasets: "hw1 data fetch NAME" downloads one, "hw1 data
-// list" shows which are present and where.
-func dataCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "data",
-		Usage: "fetch datasets and list the ones present",
-		Description: "Without downloads hw1 trains on 10,000 real MNIST digits embedded in the binary.\n" +
-			"Full MNIST, Fashion-MNIST and CIFAR-10 are fetched from their publishers' mirrors,\n" +
-			"checked against their published SHA-256 sums. Debian's dataset-fashion-mnist package\n" +
-			"is found without a download.",
-		Subcommands: []*cli.Command{
-			{
-				Name:      "fetch",
-				Usage:     "download a dataset and verify its checksums",
-				ArgsUsage: strings.Join(dataCmdFetchable(), "|"),
-				Flags: []cli.Flag{
-					dataCmdDirFlag(),
-					&cli.StringFlag{
-						Name:  dataCmdMirrorName,
-						Usage: "base `URL` to fetch the files from instead of the published mirrors",
-					},
-				},
-				Action: dataCmdFetch,
-			},
-			{
-				Name:   "list",
-				Usage:  "show which datasets are present and where",
-				Flags:  []cli.Flag{dataCmdDirFlag()},
-				Action: dataCmdList,
-			},
-		},
-	}
+// dataCmdMirrorFlag is the --mirror flag of "hw1 data fetch".
+var dataCmdMirrorFlag = &cli.StringFlag{
+	Name:  dataCmdMirrorName,
+	Usage: "base `URL` to fetch the files from instead of the published mirrors",
 }
 
 // dataCmdFetchable returns the names of the datasets "hw1 data fetch" knows, sorted as
@@ -88,8 +59,9 @@ func (e dataCmdInterrupted) Error() string     { return e.err.Error() }
 func (e dataCmdInterrupted) Unwrap() error     { return e.err }
 func (e dataCmdInterrupted) Interrupted() bool { return true }
 
-// dataCmdFetch is the action of "hw1 data fetch".
-func dataCmdFetch(c *cli.Context) error {
+// dataFetchAction downloads one dataset and verifies its checksums ("hw1 data fetch
+// NAME").
+func dataFetchAction(c *cli.Context) error {
 	names := dataCmdFetchable()
 	if c.NArg() < 1 {
 		return usagef("data fetch: want a dataset name (%s)", strings.Join(names, ", "))
@@ -113,7 +85,7 @@ func dataCmdFetch(c *cli.Context) error {
 	case !slices.Contains(names, name):
 		return usagef("data fetch: unknown dataset %q (want %s)", name, strings.Join(names, ", "))
 	}
-	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(c)
 	defer stop()
 	var progress io.Writer = c.App.ErrWriter
 	if progress == nil {
@@ -134,8 +106,8 @@ func dataCmdFetch(c *cli.Context) error {
 	return nil
 }
 
-// dataCmdList is the action of "hw1 data list".
-func dataCmdList(c *cli.Context) error {
+// dataListAction shows which datasets are present and where ("hw1 data list").
+func dataListAction(c *cli.Context) error {
 	if c.NArg() != 0 {
 		return usagef("data list: takes no arguments, got %q", c.Args().Slice())
 	}

@@ -122,15 +122,21 @@ func envFromFlags(c *cli.Context, problem string) (problems.Env, error) {
 	if shard.Sharded() {
 		env.Dir = problems.ShardDir(env.Dir, shard.Index)
 	}
-	level := slog.LevelInfo
-	if c.Bool(quietFlag.Name) {
-		level = slog.LevelWarn
-	}
-	env.Log = slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})).With("problem", problem)
+	env.Log = newLogger(c, problem)
 	if !c.Bool(quietFlag.Name) {
 		env.Progress = newProgress(c.App.ErrWriter, env.Log)
 	}
 	return env, nil
+}
+
+// newLogger returns the log of a problem's run or merge, on the app's error output: its
+// warnings and errors with --quiet, its informational lines too without.
+func newLogger(c *cli.Context, problem string) *slog.Logger {
+	level := slog.LevelInfo
+	if c.Bool(quietFlag.Name) {
+		level = slog.LevelWarn
+	}
+	return slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: level})).With("problem", problem)
 }
 
 // checkOut fails early, before any training, when the output folder cannot be written.

@@ -18,39 +18,28 @@ var inFlag = &cli.StringFlag{
 	Usage: "results folder; each problem's records are read from `DIR`/<problem>/records.csv", Category: "Output",
 }
 
-// plotCommand redraws the figures of problems from their records alone, without
-// TensorFlow.
-func plotCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "plot",
-		Usage:     "redraw the figures of problems from their records.csv",
-		ArgsUsage: "PROBLEM...",
-		Description: "Reads DIR/PROBLEM/records.csv and writes every figure of the problem into\n" +
-			"DIR/PROBLEM/figures/ as PNG and SVG, printing the paths written. Figures that\n" +
-			"lack records are reported; the others are still drawn.",
-		Flags: []cli.Flag{inFlag},
-		Action: func(c *cli.Context) error {
-			names := c.Args().Slice()
-			known := plots.Problems()
-			if len(names) == 0 {
-				return usagef("plot needs at least one problem (%s)", strings.Join(known, " "))
-			}
-			for _, n := range names {
-				if !slices.Contains(known, n) {
-					return usagef("unknown problem %q (problems: %s)", n, strings.Join(known, " "))
-				}
-			}
-			var errs []error
-			for _, n := range names {
-				paths, err := plots.Draw(n, filepath.Join(c.String(inFlag.Name), n))
-				for _, p := range paths {
-					fmt.Fprintln(c.App.Writer, p)
-				}
-				if err != nil {
-					errs = append(errs, err)
-				}
-			}
-			return errors.Join(errs...)
-		},
+// plotAction redraws the figures of problems from their records alone, without
+// TensorFlow ("hw1 plot").
+func plotAction(c *cli.Context) error {
+	names := c.Args().Slice()
+	known := plots.Problems()
+	if len(names) == 0 {
+		return usagef("plot needs at least one problem (%s)", strings.Join(known, " "))
 	}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return usagef("unknown problem %q (problems: %s)", n, strings.Join(known, " "))
+		}
+	}
+	var errs []error
+	for _, n := range names {
+		paths, err := plots.Draw(n, filepath.Join(c.String(inFlag.Name), n))
+		for _, p := range paths {
+			fmt.Fprintln(c.App.Writer, p)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -14,10 +14,11 @@ import (
 	"hw1/problems/records"
 )
 
-// commandApp returns hw1's app with cmd as its only command, writing to out.
-func commandApp(out *bytes.Buffer, cmd *cli.Command) *cli.App {
+// commandApp returns hw1's app with the command called name as its only command,
+// writing to out.
+func commandApp(out *bytes.Buffer, name string) *cli.App {
 	app := newApp()
-	app.Commands = []*cli.Command{cmd}
+	app.Commands = []*cli.Command{app.Command(name)}
 	app.Writer, app.ErrWriter = out, out
 	return app
 }
@@ -48,7 +49,7 @@ func TestPlotCommand(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := commandApp(&out, plotCommand()).Run([]string{"hw1", "plot", "--in", dir, "3-2"}); err != nil {
+	if err := commandApp(&out, "plot").Run([]string{"hw1", "plot", "--in", dir, "3-2"}); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	want := []string{filepath.Join(dir, "3-2", "figures", "params.png"), filepath.Join(dir, "3-2", "figures", "params.svg")}
@@ -63,7 +64,7 @@ func TestPlotCommand(t *testing.T) {
 
 	// A problem without records: an error, exit status 1.
 	out.Reset()
-	err = commandApp(&out, plotCommand()).Run([]string{"hw1", "plot", "--in", dir, "1-1"})
+	err = commandApp(&out, "plot").Run([]string{"hw1", "plot", "--in", dir, "1-1"})
 	if !errors.Is(err, os.ErrNotExist) || exitCodeQuiet(err) != 1 {
 		t.Errorf("missing records: %v", err)
 	}
@@ -72,7 +73,7 @@ func TestPlotCommand(t *testing.T) {
 func TestPlotCommandUsage(t *testing.T) {
 	for _, args := range [][]string{{"hw1", "plot"}, {"hw1", "plot", "4-4"}, {"hw1", "plot", "1-1", "x"}} {
 		var out bytes.Buffer
-		err := commandApp(&out, plotCommand()).Run(args)
+		err := commandApp(&out, "plot").Run(args)
 		var u usageError
 		if !errors.As(err, &u) {
 			t.Errorf("%v: got %v, want a usage error", args, err)

@@ -35,62 +35,49 @@ var (
 	blockFlag  = &cli.StringFlag{Name: "block", Value: "findings", Usage: "the block to rewrite, between <!-- NAME:begin ... --> and <!-- NAME:end -->; a block other than findings copies its figures as docs/figures/NAME-PROBLEM-FIGURE.png, without a leading findings-", Category: "Output"}
 )
 
-// readmeCommand rewrites the README's findings from the summaries of a run, so that
-// its captions and claims are the run's own numbers.
-func readmeCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "readme",
-		Usage: "rewrite the findings block of README.md from the runs in --out",
-		Description: "Reads DIR/PROBLEM/manifest.json and records.csv of every problem that finished,\n" +
-			"redraws its figures and rewrites the part of the README between the findings\n" +
-			"markers: per problem its data, seeds, the answer computed from its summary and\n" +
-			"its figure captions; the chosen figures are copied to docs/figures/ beside the\n" +
-			"README. `make readme` runs it on results/, and `make readme-full` on\n" +
-			"results-full/ into the block findings-full.",
-		Flags: []cli.Flag{outFlag, readmeFlag, blockFlag},
-		Action: func(c *cli.Context) error {
-			if c.Args().Present() {
-				return usagef("readme takes no arguments")
-			}
-			path := c.String(readmeFlag.Name)
-			old, err := os.ReadFile(path)
-			if err != nil {
-				return fmt.Errorf("hw1: %w", err)
-			}
-			name := c.String(blockFlag.Name)
-			if !validBlockName(name) {
-				return usagef("--block %q: want letters, digits and dashes", name)
-			}
-			prefix := "" // docs/figures/<prefix><problem>-<figure>.png
-			if name != "findings" {
-				prefix = strings.TrimPrefix(name, "findings-") + "-"
-			}
-			block, figs, err := readmeBlock(c.String(outFlag.Name), prefix)
-			if err != nil {
-				return err
-			}
-			begin, end := markers(name)
-			updated, err := replaceBlock(old, block, begin, end)
-			if err != nil {
-				return fmt.Errorf("hw1: %s: %w", path, err)
-			}
-			dir := filepath.Dir(path)
-			for dst, src := range figs {
-				data, err := os.ReadFile(src)
-				if err != nil {
-					return fmt.Errorf("hw1: %w", err)
-				}
-				if err := os.WriteFile(filepath.Join(dir, dst), data, 0o644); err != nil {
-					return fmt.Errorf("hw1: %w", err)
-				}
-			}
-			if err := os.WriteFile(path, updated, 0o644); err != nil {
-				return fmt.Errorf("hw1: %w", err)
-			}
-			fmt.Fprintln(c.App.Writer, path)
-			return nil
-		},
+// readmeAction rewrites the README's findings from the summaries of a run, so that its
+// captions and claims are the run's own numbers ("hw1 readme").
+func readmeAction(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("readme takes no arguments")
 	}
+	path := c.String(readmeFlag.Name)
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("hw1: %w", err)
+	}
+	name := c.String(blockFlag.Name)
+	if !validBlockName(name) {
+		return usagef("--block %q: want letters, digits and dashes", name)
+	}
+	prefix := "" // docs/figures/<prefix><problem>-<figure>.png
+	if name != "findings" {
+		prefix = strings.TrimPrefix(name, "findings-") + "-"
+	}
+	block, figs, err := readmeBlock(c.String(outFlag.Name), prefix)
+	if err != nil {
+		return err
+	}
+	begin, end := markers(name)
+	updated, err := replaceBlock(old, block, begin, end)
+	if err != nil {
+		return fmt.Errorf("hw1: %s: %w", path, err)
+	}
+	dir := filepath.Dir(path)
+	for dst, src := range figs {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			return fmt.Errorf("hw1: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, dst), data, 0o644); err != nil {
+			return fmt.Errorf("hw1: %w", err)
+		}
+	}
+	if err := os.WriteFile(path, updated, 0o644); err != nil {
+		return fmt.Errorf("hw1: %w", err)
+	}
+	fmt.Fprintln(c.App.Writer, path)
+	return nil
 }
 
 // validBlockName reports whether name can stand in a block's markers.

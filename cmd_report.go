@@ -16,32 +16,22 @@ import (
 	"hw1/problems/records"
 )
 
-// reportCommand writes the report from the records of the problems that have run.
-func reportCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "report",
-		Usage: "write DIR/report.html and DIR/report.md from the problems' records",
-		Description: "Reads DIR/PROBLEM/manifest.json and records.csv of every problem, redraws the\n" +
-			"figures and writes one page per format: the question, settings, figures, final\n" +
-			"numbers and the answer computed from them. Problems that failed or have not run\n" +
-			"are listed as such. Needs no TensorFlow run: only the files in DIR.",
-		Flags: []cli.Flag{outFlag},
-		Action: func(c *cli.Context) error {
-			if c.Args().Present() {
-				return usagef("report takes no arguments; use --out DIR")
-			}
-			out := c.String(outFlag.Name)
-			if st, err := os.Stat(out); err != nil || !st.IsDir() {
-				return usagef("no results folder %s: run hw1 run or hw1 all first, or pass --out", out)
-			}
-			html, md, err := writeReportFiles(out)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(c.App.Writer, "%s\n%s\n", html, md)
-			return nil
-		},
+// reportAction writes the report from the records of the problems that have run ("hw1
+// report").
+func reportAction(c *cli.Context) error {
+	if c.Args().Present() {
+		return usagef("report takes no arguments; use --out DIR")
 	}
+	out := c.String(outFlag.Name)
+	if st, err := os.Stat(out); err != nil || !st.IsDir() {
+		return usagef("no results folder %s: run hw1 run or hw1 all first, or pass --out", out)
+	}
+	html, md, err := writeReportFiles(out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "%s\n%s\n", html, md)
+	return nil
 }
 
 // writeReport writes out/report.html and out/report.md for every problem.

@@ -68,7 +68,7 @@ func TestReportCommand(t *testing.T) {
 	})
 
 	var out bytes.Buffer
-	if err := commandApp(&out, reportCommand()).Run([]string{"hw1", "report", "--out", dir}); err != nil {
+	if err := commandApp(&out, "report").Run([]string{"hw1", "report", "--out", dir}); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	htmlPath, mdPath := filepath.Join(dir, "report.html"), filepath.Join(dir, "report.md")
@@ -127,7 +127,7 @@ func TestReportCommand(t *testing.T) {
 
 func TestReportCommandUsage(t *testing.T) {
 	var out bytes.Buffer
-	err := commandApp(&out, reportCommand()).Run([]string{"hw1", "report", "--out", filepath.Join(t.TempDir(), "none")})
+	err := commandApp(&out, "report").Run([]string{"hw1", "report", "--out", filepath.Join(t.TempDir(), "none")})
 	var u usageError
 	if !errors.As(err, &u) || !strings.Contains(err.Error(), "no results folder") {
 		t.Errorf("err = %v, want a usage error naming the missing folder", err)

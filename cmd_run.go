@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -13,54 +11,32 @@ import (
 	"hw1/problems"
 )
 
-// runCommand runs one or more problems and draws their figures.
-func runCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "run",
-		Usage:     "run problems (1-1 ... 3-3): records, figures, manifest",
-		ArgsUsage: "PROBLEM...",
-		Flags:     append(runFlags(), shardFlag, shardsFlag),
-		Action: func(c *cli.Context) error {
-			names := c.Args().Slice()
-			if len(names) == 0 {
-				return usagef("run needs at least one problem; see hw1 list")
-			}
-			ps, err := lookupProblems(names)
-			if err != nil {
-				return err
-			}
-			for _, p := range ps { // every setting is checked before any training
-				if _, err := envFromFlags(c, p.Name); err != nil {
-					return err
-				}
-			}
-			ctx, stop := signal.NotifyContext(c.Context, syscall.SIGINT, syscall.SIGTERM)
-			defer stop()
-			var errs []error
-			for _, p := range ps {
-				if err := runOne(ctx, c, p); err != nil {
-					errs = append(errs, err)
-					if ctx.Err() != nil {
-						break
-					}
-				}
-			}
-			return errors.Join(errs...)
-		},
+// runAction runs the problems ps and draws their figures ("hw1 run PROBLEM...").
+func runAction(c *cli.Context, ps []problems.Problem) error {
+	for _, p := range ps { // every setting is checked before any training
+		if _, err := envFromFlags(c, p.Name); err != nil {
+			return err
+		}
 	}
+	return eachProblem(c, ps, runOne)
 }
 
-// lookupProblems maps names to problems; an unknown name is a usage error.
-func lookupProblems(names []string) ([]problems.Problem, error) {
-	var ps []problems.Problem
-	for _, n := range names {
-		p, ok := problems.Lookup(n)
-		if !ok {
-			return nil, usagef("unknown problem %q (problems: %v)", n, problems.Names())
+// eachProblem calls do on every problem of ps in turn, under a context that SIGINT or
+// SIGTERM cancels, and returns their errors joined. A problem that fails does not stop
+// the ones after it; an interrupt does.
+func eachProblem(c *cli.Context, ps []problems.Problem, do func(context.Context, *cli.Context, problems.Problem) error) error {
+	ctx, stop := interruptible(c)
+	defer stop()
+	var errs []error
+	for _, p := range ps {
+		if err := do(ctx, c, p); err != nil {
+			errs = append(errs, err)
+			if ctx.Err() != nil {
+				break
+			}
 		}
-		ps = append(ps, p)
 	}
-	return ps, nil
+	return errors.Join(errs...)
 }
 
 // runOne runs one problem and draws its figures, printing a one-line summary.

@@ -8,14 +8,9 @@ import (
 	"hw1/tfgraph"
 )
 
-// versionCommand prints hw1's version and the version of the TensorFlow library it runs on.
-func versionCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "version",
-		Usage: "print hw1's version and TensorFlow's",
-		Action: func(c *cli.Context) error {
-			fmt.Fprintf(c.App.Writer, "hw1 %s\nTensorFlow %s\n", version, tfgraph.Version())
-			return nil
-		},
-	}
+// versionAction prints hw1's version and the version of the TensorFlow library it runs
+// on ("hw1 version").
+func versionAction(c *cli.Context) error {
+	fmt.Fprintf(c.App.Writer, "hw1 %s\nTensorFlow %s\n", version, tfgraph.Version())
+	return nil
 }
