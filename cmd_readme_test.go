@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"hw1/problems/records"
 )
@@ -15,7 +14,6 @@ import (
 // written here appear in the block, and a missing run is left out.
 func TestReadmeBlockFromSummary(t *testing.T) {
 	dir := t.TempDir()
-	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	acc := func(xs ...float64) map[string]any {
 		return map[string]any{"mean": xs[0], "sd": xs[1], "n": 3, "lo": xs[2], "hi": xs[3], "level": 0.95}
 	}
@@ -30,10 +28,9 @@ func TestReadmeBlockFromSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeManifest(t, dir, &records.Manifest{
-		Problem: "1-2", Profile: "quick", Status: records.StatusOK, Start: start, End: start.Add(time.Minute), WallSecs: 60,
-		Seeds: []int64{1, 2, 3}, Dataset: records.Dataset{Name: "digits", Train: 8000, Test: 2000}, Summary: sum,
-	})
+	m := runManifest("1-2", records.StatusOK, 60)
+	m.Seeds, m.Dataset, m.Summary = []int64{1, 2, 3}, records.Dataset{Name: "digits", Train: 8000, Test: 2000}, sum
+	writeManifest(t, dir, m)
 	if err := os.WriteFile(filepath.Join(dir, "1-2", records.RecordsFile), []byte("run,model,split,seed,step,epoch,metric,value\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +71,6 @@ func TestReplaceBlock(t *testing.T) {
 	}
 }
 
-// TestReadmeHasFindingsMarkers checks that the README keeps the block hw1 readme writes.
 // TestReadmeHasFindingsMarkers checks that README.md has both blocks that hw1 readme
 // writes: the quick profile's findings and the full profile's.
 func TestReadmeHasFindingsMarkers(t *testing.T) {

@@ -9,36 +9,22 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"hw1/plots"
 	"hw1/problems"
 	"hw1/problems/records"
 )
 
-// writeManifest writes a manifest for problem into dir/problem.
-func writeManifest(t *testing.T, dir string, m *records.Manifest) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Join(dir, m.Problem), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := records.WriteManifest(filepath.Join(dir, m.Problem, "manifest.json"), m); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestReportCommand(t *testing.T) {
 	dir := t.TempDir()
-	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	// 1-2 ran: records of two models on the digits, and their final numbers.
-	writeManifest(t, dir, &records.Manifest{
-		Problem: "1-2", Profile: "quick", Status: records.StatusOK, Start: start, End: start.Add(time.Minute), WallSecs: 60,
-		Settings: map[string]any{"epochs": 3.0, "tasks": []any{"default"}},
-		Summary: flatSummary(map[string]float64{
-			"digits/cnn-2/test_accuracy": 0.9, "digits/cnn-2/params": 1000, "digits/cnn-2/train_loss": 0.2,
-			"digits/dnn/test_accuracy": 0.85, "digits/dnn/params": 1100, "digits/dnn/train_loss": 0.3,
-		}),
+	ran := runManifest("1-2", records.StatusOK, 60)
+	ran.Settings = map[string]any{"epochs": 3.0, "tasks": []any{"default"}}
+	ran.Summary = flatSummary(map[string]float64{
+		"digits/cnn-2/test_accuracy": 0.9, "digits/cnn-2/params": 1000, "digits/cnn-2/train_loss": 0.2,
+		"digits/dnn/test_accuracy": 0.85, "digits/dnn/params": 1100, "digits/dnn/train_loss": 0.3,
 	})
+	writeManifest(t, dir, ran)
 	w, err := records.Create(filepath.Join(dir, "1-2", "records.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -62,10 +48,9 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 1-1 failed before writing records.
-	writeManifest(t, dir, &records.Manifest{
-		Problem: "1-1", Profile: "quick", Status: records.StatusFailed, Error: "problems: 1-1: model diverged",
-		Start: start, End: start.Add(time.Second), WallSecs: 1,
-	})
+	failed := runManifest("1-1", records.StatusFailed, 1)
+	failed.Error = "problems: 1-1: model diverged"
+	writeManifest(t, dir, failed)
 
 	var out bytes.Buffer
 	if err := commandApp(&out, "report").Run([]string{"hw1", "report", "--out", dir}); err != nil {

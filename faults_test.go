@@ -75,15 +75,6 @@ func plotNamesWhatIsMissing(t *testing.T, out string, code int) {
 	}
 }
 
-// longTest skips a test that trains for tens of seconds when -short asks for the fast
-// tier; make test runs it.
-func longTest(t *testing.T) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("trains for tens of seconds; run without -short (make test)")
-	}
-}
-
 // faultWait is the deadline of every wait on the binary: generous, because other
 // processes may load the machine.
 const faultWait = 5 * time.Minute
@@ -323,10 +314,7 @@ func TestFaultDivergenceInAll(t *testing.T) {
 func TestFaultDiskFull(t *testing.T) {
 	longTest(t)
 	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("mounting a tmpfs needs root; CI=true requires it")
-		}
-		t.Skip("mounting a tmpfs needs root")
+		missingDependency(t, "root (mounting a tmpfs needs it)")
 	}
 	mnt := t.TempDir()
 	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=4m"); err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"math"
 	"os"
@@ -39,6 +38,46 @@ func TestMain(m *testing.M) {
 func hw1(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	return hw1Env(t, nil, args...)
+}
+
+// longTest skips a test that trains for tens of seconds when -short asks for the fast
+// tier; make test runs it.
+func longTest(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("trains for tens of seconds; run without -short (make test)")
+	}
+}
+
+// missingDependency skips t for want of what, except under CI=true, where every test
+// dependency must be installed (make test-deps) and a missing one fails the test.
+func missingDependency(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is missing; CI=true requires it (make test-deps installs it)", what)
+	}
+	t.Skipf("%s is missing (make test-deps installs it)", what)
+}
+
+// runManifest returns the manifest of a quick-profile run of problem that ended with
+// status after wall seconds, started at a fixed moment.
+func runManifest(problem string, status records.Status, wall float64) *records.Manifest {
+	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
+	return &records.Manifest{
+		Problem: problem, Profile: "quick", Status: status,
+		Start: start, End: start.Add(time.Duration(wall * float64(time.Second))), WallSecs: wall,
+	}
+}
+
+// writeManifest writes m into dir/<m.Problem>/manifest.json.
+func writeManifest(t *testing.T, dir string, m *records.Manifest) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(dir, m.Problem), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := records.WriteManifest(filepath.Join(dir, m.Problem, records.ManifestFile), m); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestUsageErrorsExitTwo(t *testing.T) {
@@ -111,7 +150,7 @@ func finalLosses(t *testing.T, dir string) map[string]float64 {
 
 func TestInterruptAndResumeReachSameResult(t *testing.T) {
 	longTest(t)
-	args := []string{"run", "1-1", "--quiet", "--threads", "1", "--set", "functions=sinc", "--set", "depths=1,4", "--set", "epochs=1500"}
+	args := quick11(1500)
 	ref := t.TempDir()
 	if out, code := hw1(t, append(args, "--out", ref)...); code != 0 {
 		t.Fatalf("uninterrupted run: exit %d\n%s", code, out)
@@ -119,19 +158,10 @@ func TestInterruptAndResumeReachSameResult(t *testing.T) {
 	want := finalLosses(t, ref)
 
 	dir := t.TempDir()
-	cmd := exec.Command(hw1Bin, append(args, "--out", dir)...)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, buf := startRun(t, append(args, "--out", dir)...)
 	// Interrupt once the first model has written a checkpoint and records.
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if m, _ := filepath.Glob(filepath.Join(dir, "1-1", "checkpoints", "*", "ckpt.epoch")); len(m) > 0 {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !waitFor(filepath.Join(dir, "1-1", "checkpoints", "*", "ckpt.epoch"), faultWait) {
+		t.Fatal("the run wrote no checkpoint to interrupt")
 	}
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()

@@ -139,13 +139,3 @@ func checkPlotAndReport(t *testing.T, out string) {
 		t.Errorf("hw1 report on the merged folder: %v", err)
 	}
 }
-
-// missingDependency skips t for want of what, except under CI=true, where every test
-// dependency must be installed (make test-deps) and a missing one fails the test.
-func missingDependency(t *testing.T, what string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s is missing; CI=true requires it (make test-deps installs it)", what)
-	}
-	t.Skipf("%s is missing (make test-deps installs it)", what)
-}
