@@ -182,10 +182,11 @@ func TestShardUsageErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out, code := hw1Env(t, shardEnv(c.env...), append(c.args, "--out", t.TempDir())...)
-			if c.args[0] == "units" {
-				out, code = hw1Env(t, shardEnv(c.env...), c.args...)
+			args := c.args
+			if args[0] != "units" { // units writes nothing and takes no --out
+				args = append(args, "--out", t.TempDir())
 			}
+			out, code := hw1Env(t, shardEnv(c.env...), args...)
 			if code != 2 || !strings.Contains(out, c.want) || strings.Count(strings.TrimSpace(out), "\n") > 0 {
 				t.Errorf("exit %d, output %q; want status 2 and one line mentioning %q", code, out, c.want)
 			}
