@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -450,8 +449,11 @@ func formatRows(rows Table) []byte {
 func TestFormatRowsMatchesWriter(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "records.csv")
 	writeAll(t, path, sample())
-	data, _ := os.ReadFile(path)
-	if got := formatRows(sample()); !reflect.DeepEqual(got, data) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := formatRows(sample()); !bytes.Equal(got, data) {
 		t.Errorf("formatRows differs from Writer:\n%s\n%s", got, data)
 	}
 }
