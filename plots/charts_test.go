@@ -176,6 +176,7 @@ func TestCharts(t *testing.T) {
 		{"stacked", ExampleStackedChart},
 		{"panels", ExamplePanelChart},
 		{"ratio", ExampleRatioChart},
+		{"contour", ExampleContourChart},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			// A stale PNG from an earlier run must not be compared in place of this one.

@@ -47,6 +47,19 @@ type job struct {
 	build         func() (*Figure, error)
 }
 
+// perRun returns the jobs that jobsOf plans for each of runs, in the order of runs. No
+// runs at all is the error of missing records, what saying which rows were looked for.
+func perRun(runs []string, what string, jobsOf func(run string) []job) ([]job, error) {
+	if len(runs) == 0 {
+		return nil, missing("%s", what)
+	}
+	var jobs []job
+	for _, run := range runs {
+		jobs = append(jobs, jobsOf(run)...)
+	}
+	return jobs, nil
+}
+
 // problemFigures is the entry of one problem in the registry: its figures as listed by
 // Figures, and a function that plans them from the records.
 type problemFigures struct {

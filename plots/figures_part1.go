@@ -21,13 +21,8 @@ const band11 = MedianIQR
 func plan11(t records.Table) ([]job, error) {
 	loss := t.Split(records.SplitTrain).Metric(records.MetricLoss)
 	grid := t.Split(records.SplitGrid)
-	runs := union(loss.Runs(), grid.Runs())
-	if len(runs) == 0 {
-		return nil, missing(`no "loss" rows in split train and no grid rows`)
-	}
-	var jobs []job
-	for _, run := range runs {
-		jobs = append(jobs, job{
+	return perRun(union(loss.Runs(), grid.Runs()), `no "loss" rows in split train and no grid rows`, func(run string) []job {
+		return []job{{
 			name:    "loss-" + fileName(run),
 			caption: fmt.Sprintf("Training loss (MSE, log scale) of every model against epoch when fitting %s: %s.", run, band11.Describe()),
 			build: func() (*Figure, error) {
@@ -41,7 +36,7 @@ func plan11(t records.Table) ([]job, error) {
 				}
 				return BandChart(Axes{Title: run + ": training loss", X: "epoch", Y: "training loss (MSE)", LogY: true}, band11, b...)
 			},
-		}, job{
+		}, {
 			name:    "predictions-" + fileName(run),
 			caption: fmt.Sprintf("Each model's prediction against the ground truth %s (thick dashed line) on a dense grid: %s.", run, band11.Describe()),
 			build: func() (*Figure, error) {
@@ -66,9 +61,8 @@ func plan11(t records.Table) ([]job, error) {
 				}
 				return PredictionBandChart(Axes{Title: run + ": predictions", X: "x", Y: "y"}, band11, truth[0], preds...)
 			},
-		})
-	}
-	return jobs, nil
+		}}
+	})
 }
 
 // withParams labels a model with its parameter count when the records hold one.
@@ -105,17 +99,14 @@ func plan12(t records.Table) ([]job, error) {
 	train := t.Split(records.SplitTrain)
 	runs := train.Metric(records.MetricLoss).Runs()
 	runs = union(runs, train.Metric(records.MetricAccuracy).Runs())
-	if len(runs) == 0 {
-		return nil, missing(`no "loss" or "accuracy" rows in split train`)
-	}
-	var jobs []job
-	for _, run := range runs {
+	return perRun(runs, `no "loss" or "accuracy" rows in split train`, func(run string) []job {
 		label := func(r records.Row) string {
 			if v, n, ok := meanLast(t.Run(run).Model(r.Model).Split(records.SplitTest).Metric(records.MetricAccuracy)); ok {
 				return fmt.Sprintf("%s (test %s, mean of %d)", r.Model, percent(v, 2), n)
 			}
 			return r.Model
 		}
+		var jobs []job
 		for _, c := range []struct {
 			metric, y, caption string
 			log                bool
@@ -139,8 +130,8 @@ func plan12(t records.Table) ([]job, error) {
 				},
 			})
 		}
-	}
-	return jobs, nil
+		return jobs
+	})
 }
 
 // meanLast returns the mean over seeds of the last value (in file order) of each seed's

@@ -18,12 +18,8 @@ var figures31 = problemFigures{
 
 func plan31(t records.Table) ([]job, error) {
 	runs := union(t.Metric(records.MetricLoss).Runs(), t.Metric(records.MetricAccuracy).Runs())
-	if len(runs) == 0 {
-		return nil, missing(`no "loss" or "accuracy" rows`)
-	}
-	var jobs []job
-	for _, run := range runs {
-		jobs = append(jobs, job{
+	return perRun(runs, `no "loss" or "accuracy" rows`, func(run string) []job {
+		return []job{{
 			name:    "curves-" + fileName(run),
 			caption: fmt.Sprintf("Train and test loss (log scale, left) and accuracy (right) against epoch for %s: %s (each seed stops at its own epoch, so later epochs summarise the seeds still training); the training labels were drawn once per seed and kept fixed, the test set keeps its true labels.", run, MedianRange.Describe()),
 			build: func() (*Figure, error) {
@@ -46,9 +42,8 @@ func plan31(t records.Table) ([]job, error) {
 				}
 				return PanelChart(run+": train and test against epoch", panels...)
 			},
-		})
-	}
-	return jobs, nil
+		}}
+	})
 }
 
 // Problem 3-2: number of parameters against generalization.

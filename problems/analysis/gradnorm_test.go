@@ -52,36 +52,34 @@ func (saddleFunc) HVP(x, v []float64) ([]float64, error) {
 func TestMinimizeGradNormAgainstScipy(t *testing.T) {
 	funcs := map[string]HessianFunc{"rosenbrock 4-D": rosen{}, "saddle": saddleFunc{}}
 	const tol = 1e-9
-	for _, c := range loadFixtures(t).Gradnorm {
-		t.Run(c.Name, func(t *testing.T) {
-			f := funcs[c.Name]
-			if f == nil {
-				t.Fatalf("no function for fixture %q", c.Name)
+	eachCase(t, loadFixtures(t).Gradnorm, func(t *testing.T, c gradnormFixture) {
+		f := funcs[c.Name]
+		if f == nil {
+			t.Fatalf("no function for fixture %q", c.Name)
+		}
+		l, g, _ := f.LossGrad(c.X0)
+		if !near(l, c.LossX0, 1e-12) {
+			t.Fatalf("loss at x0 %.15g, scipy %.15g", l, c.LossX0)
+		}
+		nearSlice(t, "gradient at x0", g, c.GradX0, 1e-12)
+		x, steps, err := MinimizeGradNorm(context.Background(), f, c.X0, tol, 2000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, g, _ = f.LossGrad(x)
+		if n := floats.Norm(g, 2); n >= tol {
+			t.Errorf("||∇L|| = %g after %d steps, want < %g", n, steps, tol)
+		}
+		if steps < 1 || steps > 2000 {
+			t.Errorf("%d steps outside [1, 2000]", steps)
+		}
+		// scipy's L-BFGS-B on the same objective reached the same critical point.
+		for i := range x {
+			if d := x[i] - c.X[i]; d > 1e-6 || d < -1e-6 {
+				t.Errorf("x[%d] = %.10g, scipy %.10g", i, x[i], c.X[i])
 			}
-			l, g, _ := f.LossGrad(c.X0)
-			if !near(l, c.LossX0, 1e-12) {
-				t.Fatalf("loss at x0 %.15g, scipy %.15g", l, c.LossX0)
-			}
-			nearSlice(t, "gradient at x0", g, c.GradX0, 1e-12)
-			x, steps, err := MinimizeGradNorm(context.Background(), f, c.X0, tol, 2000)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, g, _ = f.LossGrad(x)
-			if n := floats.Norm(g, 2); n >= tol {
-				t.Errorf("||∇L|| = %g after %d steps, want < %g", n, steps, tol)
-			}
-			if steps < 1 || steps > 2000 {
-				t.Errorf("%d steps outside [1, 2000]", steps)
-			}
-			// scipy's L-BFGS-B on the same objective reached the same critical point.
-			for i := range x {
-				if d := x[i] - c.X[i]; d > 1e-6 || d < -1e-6 {
-					t.Errorf("x[%d] = %.10g, scipy %.10g", i, x[i], c.X[i])
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func TestMinimizeGradNormStops(t *testing.T) {

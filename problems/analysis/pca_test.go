@@ -10,33 +10,31 @@ import (
 
 func TestPCAAgainstNumpy(t *testing.T) {
 	const tol = 1e-9
-	for _, c := range loadFixtures(t).PCA {
-		t.Run(c.Name, func(t *testing.T) {
-			x := dense(c.X)
-			p, err := FitPCA(x)
-			if err != nil {
-				t.Fatal(err)
+	eachCase(t, loadFixtures(t).PCA, func(t *testing.T, c pcaFixture) {
+		x := dense(c.X)
+		p, err := FitPCA(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nearSlice(t, "explained", p.Explained(), c.Explained, tol)
+		proj, err := p.Project(x, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A principal direction is defined up to its sign: align each column
+		// with numpy's before comparing.
+		for k := 0; k < 2; k++ {
+			sign := 1.0
+			if proj.At(0, k)*c.Projection[0][k] < 0 {
+				sign = -1
 			}
-			nearSlice(t, "explained", p.Explained(), c.Explained, tol)
-			proj, err := p.Project(x, 2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// A principal direction is defined up to its sign: align each column
-			// with numpy's before comparing.
-			for k := 0; k < 2; k++ {
-				sign := 1.0
-				if proj.At(0, k)*c.Projection[0][k] < 0 {
-					sign = -1
-				}
-				for i := range c.Projection {
-					if got, want := sign*proj.At(i, k), c.Projection[i][k]; math.Abs(got-want) > tol*(1+math.Abs(want)) {
-						t.Errorf("projection[%d][%d] = %.12g, want %.12g", i, k, got, want)
-					}
+			for i := range c.Projection {
+				if got, want := sign*proj.At(i, k), c.Projection[i][k]; math.Abs(got-want) > tol*(1+math.Abs(want)) {
+					t.Errorf("projection[%d][%d] = %.12g, want %.12g", i, k, got, want)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 func TestPCAErrors(t *testing.T) {

@@ -6,22 +6,20 @@ import (
 )
 
 func TestSpearmanAgainstScipy(t *testing.T) {
-	for _, c := range loadFixtures(t).Rank {
-		t.Run(c.Name, func(t *testing.T) {
-			nearSlice(t, "ranks of x", Ranks(c.X), c.RankX, 0)
-			nearSlice(t, "ranks of y", Ranks(c.Y), c.RankY, 0)
-			got := Spearman(c.X, c.Y)
-			if c.Rho == nil {
-				if !math.IsNaN(got) {
-					t.Errorf("Spearman = %g, want NaN", got)
-				}
-				return
+	eachCase(t, loadFixtures(t).Rank, func(t *testing.T, c rankFixture) {
+		nearSlice(t, "ranks of x", Ranks(c.X), c.RankX, 0)
+		nearSlice(t, "ranks of y", Ranks(c.Y), c.RankY, 0)
+		got := Spearman(c.X, c.Y)
+		if c.Rho == nil {
+			if !math.IsNaN(got) {
+				t.Errorf("Spearman = %g, want NaN", got)
 			}
-			if !near(got, *c.Rho, 1e-12) {
-				t.Errorf("Spearman = %.15g, want %.15g", got, *c.Rho)
-			}
-		})
-	}
+			return
+		}
+		if !near(got, *c.Rho, 1e-12) {
+			t.Errorf("Spearman = %.15g, want %.15g", got, *c.Rho)
+		}
+	})
 }
 
 func TestSpearmanDegenerate(t *testing.T) {

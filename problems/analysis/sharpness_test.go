@@ -41,33 +41,31 @@ func (f *quadratic) HVP(x, v []float64) ([]float64, error) {
 // the box of a convex quadratic, which scipy's fixture found by enumerating the
 // vertices.
 func TestSharpnessAgainstVertexMaximum(t *testing.T) {
-	for _, c := range loadFixtures(t).Sharpness {
-		t.Run(c.Name, func(t *testing.T) {
-			f := &quadratic{q: dense(c.Q), b: c.B}
-			if l, _ := f.Loss(c.Theta); !near(l, c.Loss, 1e-12) {
-				t.Fatalf("loss at θ = %.15g, numpy %.15g", l, c.Loss)
-			}
-			f.losses = 0
-			o := SharpnessOptions{Eps: c.Eps, Iters: 10}
-			if c.A != nil {
-				o.Subspace = dense(c.A)
-			}
-			theta := append([]float64(nil), c.Theta...)
-			got, err := Sharpness(f, theta, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !near(got, c.Sharpness, 1e-9) {
-				t.Errorf("sharpness %.12g, want %.12g", got, c.Sharpness)
-			}
-			if f.grads != 10 || f.losses != 1 {
-				t.Errorf("%d gradients and %d losses, want 10 and 1", f.grads, f.losses)
-			}
-			if !floats.Equal(theta, c.Theta) {
-				t.Errorf("θ was modified")
-			}
-		})
-	}
+	eachCase(t, loadFixtures(t).Sharpness, func(t *testing.T, c sharpnessFixture) {
+		f := &quadratic{q: dense(c.Q), b: c.B}
+		if l, _ := f.Loss(c.Theta); !near(l, c.Loss, 1e-12) {
+			t.Fatalf("loss at θ = %.15g, numpy %.15g", l, c.Loss)
+		}
+		f.losses = 0
+		o := SharpnessOptions{Eps: c.Eps, Iters: 10}
+		if c.A != nil {
+			o.Subspace = dense(c.A)
+		}
+		theta := append([]float64(nil), c.Theta...)
+		got, err := Sharpness(f, theta, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(got, c.Sharpness, 1e-9) {
+			t.Errorf("sharpness %.12g, want %.12g", got, c.Sharpness)
+		}
+		if f.grads != 10 || f.losses != 1 {
+			t.Errorf("%d gradients and %d losses, want 10 and 1", f.grads, f.losses)
+		}
+		if !floats.Equal(theta, c.Theta) {
+			t.Errorf("θ was modified")
+		}
+	})
 }
 
 func TestSharpnessBudget(t *testing.T) {

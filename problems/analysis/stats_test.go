@@ -10,54 +10,50 @@ import (
 )
 
 func TestSummaryAgainstScipy(t *testing.T) {
-	for _, c := range loadFixtures(t).Summary {
-		t.Run(c.Name, func(t *testing.T) {
-			if got := Mean(c.X); !near(got, c.Mean, 1e-13) {
-				t.Errorf("Mean = %.15g, want %.15g", got, c.Mean)
-			}
-			if got := StdDev(c.X); !near(got, c.SD, 1e-13) {
-				t.Errorf("StdDev = %.15g, want %.15g", got, c.SD)
-			}
-			q := distuv.StudentsT{Sigma: 1, Nu: float64(len(c.X) - 1)}.Quantile((1 + c.Level) / 2)
-			if !near(q, c.TQuantile, 1e-10) {
-				t.Errorf("t quantile %.15g, scipy %.15g", q, c.TQuantile)
-			}
-			ti, err := TInterval(c.X, c.Level)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !near(ti.Lo, c.TLo, 1e-10) || !near(ti.Hi, c.THi, 1e-10) {
-				t.Errorf("TInterval = %+v, scipy [%.15g, %.15g]", ti, c.TLo, c.THi)
-			}
-			// scipy.stats.bootstrap drew 200000 resamples from numpy's generator;
-			// with 50000 of ours the ends agree to Monte Carlo error, a few
-			// percent of the standard error.
-			bi, err := Bootstrap{Resamples: 50000, Seed: 1}.MeanInterval(c.X, c.Level)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(bi.Lo-c.BootLo) > 0.05*c.SE || math.Abs(bi.Hi-c.BootHi) > 0.05*c.SE {
-				t.Errorf("bootstrap interval %+v, scipy [%.6g, %.6g] (standard error %.3g)", bi, c.BootLo, c.BootHi, c.SE)
-			}
-		})
-	}
+	eachCase(t, loadFixtures(t).Summary, func(t *testing.T, c summaryFixture) {
+		if got := Mean(c.X); !near(got, c.Mean, 1e-13) {
+			t.Errorf("Mean = %.15g, want %.15g", got, c.Mean)
+		}
+		if got := StdDev(c.X); !near(got, c.SD, 1e-13) {
+			t.Errorf("StdDev = %.15g, want %.15g", got, c.SD)
+		}
+		q := distuv.StudentsT{Sigma: 1, Nu: float64(len(c.X) - 1)}.Quantile((1 + c.Level) / 2)
+		if !near(q, c.TQuantile, 1e-10) {
+			t.Errorf("t quantile %.15g, scipy %.15g", q, c.TQuantile)
+		}
+		ti, err := TInterval(c.X, c.Level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !near(ti.Lo, c.TLo, 1e-10) || !near(ti.Hi, c.THi, 1e-10) {
+			t.Errorf("TInterval = %+v, scipy [%.15g, %.15g]", ti, c.TLo, c.THi)
+		}
+		// scipy.stats.bootstrap drew 200000 resamples from numpy's generator;
+		// with 50000 of ours the ends agree to Monte Carlo error, a few
+		// percent of the standard error.
+		bi, err := Bootstrap{Resamples: 50000, Seed: 1}.MeanInterval(c.X, c.Level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(bi.Lo-c.BootLo) > 0.05*c.SE || math.Abs(bi.Hi-c.BootHi) > 0.05*c.SE {
+			t.Errorf("bootstrap interval %+v, scipy [%.6g, %.6g] (standard error %.3g)", bi, c.BootLo, c.BootHi, c.SE)
+		}
+	})
 }
 
 func TestDiffIntervalAgainstScipy(t *testing.T) {
-	for _, c := range loadFixtures(t).Diff {
-		t.Run(c.Name, func(t *testing.T) {
-			bi, err := Bootstrap{Resamples: 50000, Seed: 3}.DiffInterval(c.X, c.Y, c.Level)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if math.Abs(bi.Lo-c.BootLo) > 0.05*c.SE || math.Abs(bi.Hi-c.BootHi) > 0.05*c.SE {
-				t.Errorf("bootstrap interval %+v, scipy [%.6g, %.6g] (standard error %.3g)", bi, c.BootLo, c.BootHi, c.SE)
-			}
-			if !bi.Contains(c.Diff) {
-				t.Errorf("interval %+v misses the difference of means %g", bi, c.Diff)
-			}
-		})
-	}
+	eachCase(t, loadFixtures(t).Diff, func(t *testing.T, c diffFixture) {
+		bi, err := Bootstrap{Resamples: 50000, Seed: 3}.DiffInterval(c.X, c.Y, c.Level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(bi.Lo-c.BootLo) > 0.05*c.SE || math.Abs(bi.Hi-c.BootHi) > 0.05*c.SE {
+			t.Errorf("bootstrap interval %+v, scipy [%.6g, %.6g] (standard error %.3g)", bi, c.BootLo, c.BootHi, c.SE)
+		}
+		if !bi.Contains(c.Diff) {
+			t.Errorf("interval %+v misses the difference of means %g", bi, c.Diff)
+		}
+	})
 }
 
 func TestBootstrapProperties(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,7 +57,7 @@ func TestManifestRoundTrip(t *testing.T) {
 	if !got.Start.Equal(want.Start) || !got.End.Equal(want.End) {
 		t.Errorf("times %v %v, want %v %v", got.Start, got.End, want.Start, want.End)
 	}
-	if got, want := got.SummaryKeys(), []string{"minimal_ratio/mean", "test_accuracy/cnn-2"}; !reflect.DeepEqual(got, want) {
+	if got, want := got.SummaryKeys(), []string{"minimal_ratio/mean", "test_accuracy/cnn-2"}; !slices.Equal(got, want) {
 		t.Errorf("SummaryKeys = %v, want %v", got, want)
 	}
 

@@ -74,23 +74,15 @@ func distinct(t Table, field func(Row) string) []string {
 	return out
 }
 
-// Axis selects the x coordinate of a series.
-type Axis int
+// Axis selects the x coordinate of a series: it is the name of the column that gives x.
+type Axis string
 
 const (
 	// ByStep uses the step column as x.
-	ByStep Axis = iota
+	ByStep Axis = "step"
 	// ByEpoch uses the epoch column as x.
-	ByEpoch
+	ByEpoch Axis = "epoch"
 )
-
-// String returns the axis's column name.
-func (a Axis) String() string {
-	if a == ByEpoch {
-		return "epoch"
-	}
-	return "step"
-}
 
 // Point is one point of a series or a join.
 type Point struct{ X, Y float64 }

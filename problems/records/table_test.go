@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -66,6 +67,11 @@ func TestSeries(t *testing.T) {
 	}
 	if want := []Point{{0, 1}, {6, 0.4}, {30, 0.1}}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Series(ByEpoch) = %v, want %v", got, want)
+	}
+	for _, x := range []Axis{ByStep, ByEpoch} {
+		if !slices.Contains(Columns[:], string(x)) {
+			t.Errorf("axis %q is not a column", x)
+		}
 	}
 
 	for _, c := range []struct {
