@@ -119,7 +119,7 @@ func write12(s *summary12, b *strings.Builder) {
 		var parts []string
 		for _, m := range s.Models {
 			if m.Task == t.Task {
-				parts = append(parts, fmt.Sprintf("%s (%d parameters) %s%% test accuracy", m.Model, m.Params, scaled(m.TestAccuracy, 100).Interval(4)))
+				parts = append(parts, fmt.Sprintf("%s (%d parameters) %s%% test accuracy", m.Model, m.Params, percent(m.TestAccuracy, 4)))
 			}
 		}
 		b.WriteString(strings.Join(parts, "; ") + ". ")
@@ -148,8 +148,9 @@ func write12(s *summary12, b *strings.Builder) {
 	}
 }
 
-// scaled returns e with its values multiplied by k (accuracies as percentages).
-func scaled(e records.Estimate, k float64) records.Estimate {
-	e.Mean, e.SD, e.Lo, e.Hi = k*e.Mean, k*e.SD, k*e.Lo, k*e.Hi
-	return e
+// percent formats an estimate of a fraction (an accuracy, or a difference of two) in
+// percent, as Estimate.Interval does with digits significant digits.
+func percent(e records.Estimate, digits int) string {
+	e.Mean, e.SD, e.Lo, e.Hi = 100*e.Mean, 100*e.SD, 100*e.Lo, 100*e.Hi
+	return e.Interval(digits)
 }

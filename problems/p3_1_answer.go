@@ -87,18 +87,18 @@ func write31(s *summary31, b *strings.Builder) {
 		s.Seeds, s.Train, s.Test, s.Params, 100*s.Target, s.EpochBudget)
 	switch {
 	case r.Reached == s.Seeds:
-		fmt.Fprintf(b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Interval(3))
 	case r.Reached > 0:
-		fmt.Fprintf(b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Interval(3))
 	default:
-		fmt.Fprintf(b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, scaled(r.TrainAccuracy, 100).Interval(4))
+		fmt.Fprintf(b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, percent(r.TrainAccuracy, 4))
 	}
 	fmt.Fprintf(b, "Its test accuracy ended at %s%% (chance is 10%%) and its test loss went from %s after the first epoch to %s: what it learned about the random labels does not transfer to the true ones. ",
-		scaled(r.TestAccuracy, 100).Interval(3), r.FirstTestLoss.Interval(3), r.TestLoss.Interval(3))
+		percent(r.TestAccuracy, 3), r.FirstTestLoss.Interval(3), r.TestLoss.Interval(3))
 	if len(s.Runs) > 1 {
 		t := s.Runs[1]
 		fmt.Fprintf(b, "With the true labels the same model reached %s%% training accuracy in %s epochs (%d of %d repetitions reached the target) and %s%% test accuracy",
-			scaled(t.TrainAccuracy, 100).Interval(4), t.Epochs.Interval(3), t.Reached, s.Seeds, scaled(t.TestAccuracy, 100).Interval(4))
+			percent(t.TrainAccuracy, 4), t.Epochs.Interval(3), t.Reached, s.Seeds, percent(t.TestAccuracy, 4))
 		if !math.IsNaN(s.EpochRatio.Mean) {
 			fmt.Fprintf(b, "; fitting noise took %s times as many epochs", s.EpochRatio.Interval(3))
 		}

@@ -243,5 +243,5 @@ func widerText(in interp33) string {
 
 // pct formats an accuracy estimate in percent.
 func pct(e records.Estimate) string {
-	return scaled(e, 100).Interval(4) + " (%)"
+	return percent(e, 4) + " (%)"
 }
