@@ -78,8 +78,7 @@ func (s *summary32) fill(pts []point32) {
 		}
 	}
 	large := pts[len(pts)-1]
-	s.LargestMinusBest = pairedEffect(large.testLoss, bestPt.testLoss)
-	s.LargestMinusBest.A, s.LargestMinusBest.B, s.LargestMinusBest.Measure = large.name, bestPt.name, "test loss"
+	s.LargestMinusBest = namedEffect(large.name, bestPt.name, "test loss", large.testLoss, bestPt.testLoss)
 	var rho []float64
 	for k := range pts[0].trainAcc {
 		var params, acc []float64

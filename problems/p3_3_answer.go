@@ -240,8 +240,3 @@ func widerText(in interp33) string {
 		return fmt.Sprintf("θ2 (%s) is the wider minimum on that scale", in.Theta2)
 	}
 }
-
-// pct formats an accuracy estimate in percent.
-func pct(e records.Estimate) string {
-	return percent(e, 4) + " (%)"
-}
