@@ -6,9 +6,34 @@ import (
 	"hw1/problems/records"
 )
 
-// This file holds what the typed summaries and answers of several problems share:
-// effects between two named models, grouped by the function or task they were
-// measured on, the verdict an answer draws from one, and accuracies in percent.
+// This file holds what the typed summaries and answers of several problems share: a
+// model's final accuracies and losses over seeds, effects between two named models,
+// grouped by the function or task they were measured on, the verdict an answer draws
+// from one, and accuracies in percent.
+
+// accuracies are a model's final training and test accuracy over seeds, as fractions.
+type accuracies struct {
+	TrainAccuracy records.Estimate `json:"train_accuracy"`
+	TestAccuracy  records.Estimate `json:"test_accuracy"`
+}
+
+// accuraciesOf estimates accuracies from the final training and test accuracy of
+// every seed (train[k] and test[k] from seed k).
+func accuraciesOf(train, test []float64) accuracies {
+	return accuracies{TrainAccuracy: records.NewEstimate(train), TestAccuracy: records.NewEstimate(test)}
+}
+
+// losses are a model's final training and test loss over seeds.
+type losses struct {
+	TrainLoss records.Estimate `json:"train_loss"`
+	TestLoss  records.Estimate `json:"test_loss"`
+}
+
+// lossesOf estimates losses from the final training and test loss of every seed
+// (train[k] and test[k] from seed k).
+func lossesOf(train, test []float64) losses {
+	return losses{TrainLoss: records.NewEstimate(train), TestLoss: records.NewEstimate(test)}
+}
 
 // namedEffect returns pairedEffect(va, vb), the effect of model a with the values va
 // against model b with the values vb, seed by seed, on measure.

@@ -29,14 +29,14 @@ type summary31 struct {
 	EpochRatio records.Estimate `json:"epoch_ratio_random_over_true"`
 }
 
+// labelling31 is one labelling of 3-1 (random, or true for contrast) over seeds: how
+// many seeds reached the target, in how many epochs, and the final measurements.
 type labelling31 struct {
-	Run           string           `json:"run"`
-	Reached       int              `json:"seeds_reaching_target"`
-	Epochs        records.Estimate `json:"epochs"`
-	TrainAccuracy records.Estimate `json:"train_accuracy"`
-	TestAccuracy  records.Estimate `json:"test_accuracy"`
-	TrainLoss     records.Estimate `json:"train_loss"`
-	TestLoss      records.Estimate `json:"test_loss"`
+	Run     string           `json:"run"`
+	Reached int              `json:"seeds_reaching_target"`
+	Epochs  records.Estimate `json:"epochs"`
+	accuracies
+	losses
 	FirstTestLoss records.Estimate `json:"first_epoch_test_loss"`
 	epochs        []float64
 }
@@ -58,8 +58,8 @@ func (s *summary31) fill(outcomes map[string][]outcome31) {
 			tra, tea = append(tra, o.trainAcc), append(tea, o.testAcc)
 			trl, tel, first = append(trl, o.trainLoss), append(tel, o.testLoss), append(first, o.firstTestLoss)
 		}
-		r.Epochs, r.TrainAccuracy, r.TestAccuracy = records.NewEstimate(r.epochs), records.NewEstimate(tra), records.NewEstimate(tea)
-		r.TrainLoss, r.TestLoss, r.FirstTestLoss = records.NewEstimate(trl), records.NewEstimate(tel), records.NewEstimate(first)
+		r.Epochs, r.FirstTestLoss = records.NewEstimate(r.epochs), records.NewEstimate(first)
+		r.accuracies, r.losses = accuraciesOf(tra, tea), lossesOf(trl, tel)
 		s.Runs = append(s.Runs, r)
 	}
 	s.EpochRatio = records.NewEstimate(nil)

@@ -38,14 +38,13 @@ type summary32 struct {
 	TrainAccuracyRank records.Estimate `json:"spearman_train_accuracy_params"`
 }
 
+// model32 is one model of the sweep with its final measurements over seeds.
 type model32 struct {
-	Model         string           `json:"model"`
-	Params        int              `json:"params"`
-	TrainLoss     records.Estimate `json:"train_loss"`
-	TestLoss      records.Estimate `json:"test_loss"`
-	TrainAccuracy records.Estimate `json:"train_accuracy"`
-	TestAccuracy  records.Estimate `json:"test_accuracy"`
-	Gap           records.Estimate `json:"gap_accuracy"`
+	Model  string `json:"model"`
+	Params int    `json:"params"`
+	losses
+	accuracies
+	Gap records.Estimate `json:"gap_accuracy"`
 }
 
 type best32 struct {
@@ -65,8 +64,7 @@ func (s *summary32) fill(pts []point32) {
 			gap[i] = p.trainAcc[i] - p.testAcc[i]
 		}
 		s.Models = append(s.Models, model32{Model: p.name, Params: int(p.params),
-			TrainLoss: records.NewEstimate(p.trainLoss), TestLoss: records.NewEstimate(p.testLoss),
-			TrainAccuracy: records.NewEstimate(p.trainAcc), TestAccuracy: records.NewEstimate(p.testAcc),
+			losses: lossesOf(p.trainLoss, p.testLoss), accuracies: accuraciesOf(p.trainAcc, p.testAcc),
 			Gap: records.NewEstimate(gap)})
 	}
 	s.BestTestLoss = bestOf(pts, func(p point32) []float64 { return p.testLoss }, false)
