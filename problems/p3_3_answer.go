@@ -122,7 +122,7 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 		row.Reached = len(pick(ts, func(*trained33) float64 { return 0 }))
 		sum.Models = append(sum.Models, row)
 		for k, sh := range ts[0].sharp {
-			sum.Sharpness = append(sum.Sharpness, sharpRow33{Batch: b, Eps: sh.eps, Space: spaceName(sh.sub), Sharpness: est(sharpness33(k, sh))})
+			sum.Sharpness = append(sum.Sharpness, sharpRow33{Batch: b, Eps: sh.eps, Space: spaceName(sh.sub), Sharpness: est(sharpQuantity33(k, sh))})
 		}
 	}
 	if len(batches) >= 2 {
@@ -161,8 +161,8 @@ var (
 	trace33       = quantity33{"Hessian trace", func(t *trained33) float64 { return t.trace }}
 )
 
-// sharpness33 is a model's k-th sharpness measurement, of which sh is one instance.
-func sharpness33(k int, sh sharp33) quantity33 {
+// sharpQuantity33 is a model's k-th sharpness measurement, of which sh is one instance.
+func sharpQuantity33(k int, sh sharp33) quantity33 {
 	return quantity33{fmt.Sprintf("sharpness ε=%s %s", epsName(sh.eps), spaceName(sh.sub)), func(t *trained33) float64 { return t.sharp[k].value }}
 }
 
@@ -175,7 +175,7 @@ func compared33(t *trained33) []quantity33 {
 		qs = append(qs, lambdaMax33, trace33)
 	}
 	for k, sh := range t.sharp {
-		qs = append(qs, sharpness33(k, sh))
+		qs = append(qs, sharpQuantity33(k, sh))
 	}
 	return qs
 }
