@@ -96,9 +96,8 @@ func (s *summary11) fill(fits []fit11) {
 		s.Orderings = append(s.Orderings, ordering11{Function: fn.Function, Ordering: orderOf(names, vals)})
 		for _, m := range s.Models[1:] {
 			b := s.Models[0].Model
-			e := pairedEffect(logs[fn.Function+"/"+m.Model], logs[fn.Function+"/"+b])
-			e.A, e.B, e.Measure = m.Model, b, fn.Function+": final log10 training MSE"
-			s.Effects = append(s.Effects, e)
+			s.Effects = append(s.Effects, namedEffect(m.Model, b, groupMeasure(fn.Function, "final log10 training MSE"),
+				logs[fn.Function+"/"+m.Model], logs[fn.Function+"/"+b]))
 		}
 	}
 }
@@ -139,15 +138,10 @@ func write11(s *summary11, b *strings.Builder) {
 			}
 		}
 		b.WriteString(strings.Join(parts, "; ") + ". ")
-		for _, e := range s.Effects {
-			if !strings.HasPrefix(e.Measure, fn.Function+":") {
-				continue
-			}
-			verdict := "no clear difference (the interval contains 0)"
-			if e.Estimate.Excludes(0) && e.Estimate.Mean < 0 {
-				verdict = e.A + " fits better"
-			} else if e.Estimate.Excludes(0) {
-				verdict = e.B + " fits better"
+		for _, e := range groupEffects(s.Effects, fn.Function) {
+			verdict := noClearDifference
+			if m := better(e, true); m != "" {
+				verdict = m + " fits better"
 			}
 			fmt.Fprintf(b, "%s minus %s, final log10 MSE: %s; %s is lower in %s seeds: %s. ", e.A, e.B, interval(e.Estimate, 2), e.A, ofSeeds(e.Lower, e.Estimate.N), verdict)
 		}

@@ -91,10 +91,8 @@ func (s *summary12) compare() {
 		}
 		s.Orderings = append(s.Orderings, ordering12{Task: t.Task, Ordering: orderOf(names, neg)})
 		for _, m := range ms[1:] {
-			a, b := percents(m.testAcc), percents(ms[0].testAcc)
-			e := pairedEffect(a, b)
-			e.A, e.B, e.Measure = m.Model, ms[0].Model, t.Task+": test accuracy (points)"
-			s.Effects = append(s.Effects, e)
+			s.Effects = append(s.Effects, namedEffect(m.Model, ms[0].Model, groupMeasure(t.Task, "test accuracy (points)"),
+				percents(m.testAcc), percents(ms[0].testAcc)))
 		}
 	}
 }
@@ -119,20 +117,14 @@ func write12(s *summary12, b *strings.Builder) {
 		var parts []string
 		for _, m := range s.Models {
 			if m.Task == t.Task {
-				parts = append(parts, fmt.Sprintf("%s (%d parameters) %s%% test accuracy", m.Model, m.Params, scaled(m.TestAccuracy, 100).Interval(4)))
+				parts = append(parts, fmt.Sprintf("%s (%d parameters) %s%% test accuracy", m.Model, m.Params, percent(m.TestAccuracy, 4)))
 			}
 		}
 		b.WriteString(strings.Join(parts, "; ") + ". ")
-		for _, e := range s.Effects {
-			if !strings.HasPrefix(e.Measure, t.Task+":") {
-				continue
-			}
-			verdict := "no clear difference (the interval contains 0)"
-			if e.Estimate.Excludes(0) {
-				verdict = e.A + " is better"
-				if e.Estimate.Mean < 0 {
-					verdict = e.B + " is better"
-				}
+		for _, e := range groupEffects(s.Effects, t.Task) {
+			verdict := noClearDifference
+			if m := better(e, false); m != "" {
+				verdict = m + " is better"
 			}
 			fmt.Fprintf(b, "%s minus %s, test accuracy: %s points, %s higher in %s seeds: %s. ", e.A, e.B, e.Estimate.Interval(2), e.A, ofSeeds(e.Higher, e.Estimate.N), verdict)
 		}
@@ -146,10 +138,4 @@ func write12(s *summary12, b *strings.Builder) {
 			}
 		}
 	}
-}
-
-// scaled returns e with its values multiplied by k (accuracies as percentages).
-func scaled(e records.Estimate, k float64) records.Estimate {
-	e.Mean, e.SD, e.Lo, e.Hi = k*e.Mean, k*e.SD, k*e.Lo, k*e.Hi
-	return e
 }

@@ -280,22 +280,20 @@ func summarize21(names []string, seeds []uint64, runs [][]snapshot) summary21 {
 
 // answer21 reports the explained variance and how the trajectories relate, from the
 // typed summary.
-func answer21(res RunResult) string {
-	var sum summary21
-	if err := res.DecodeSummary(&sum); err != nil {
-		return err.Error()
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d trainings from different seeds (%d training and %d test examples, %d parameters), %d snapshots each, reached a final training accuracy of %s;",
+func answer21(res RunResult) string { return answerFrom(res, write21) }
+
+// write21 writes the answer of 2-1 from its summary.
+func write21(sum *summary21, b *strings.Builder) {
+	fmt.Fprintf(b, "%d trainings from different seeds (%d training and %d test examples, %d parameters), %d snapshots each, reached a final training accuracy of %s;",
 		len(sum.Runs), sum.TrainExamples, sum.TestExamples, sum.Params, sum.SnapshotsPerRun, pct(sum.FinalTrainAcc))
 	for _, r := range sum.Runs {
-		fmt.Fprintf(&b, " %s %.2f%%", r.Run, 100*r.FinalTrainAcc)
+		fmt.Fprintf(b, " %s %.2f%%", r.Run, 100*r.FinalTrainAcc)
 	}
 	b.WriteString(". One PCA over all snapshots of all runs:")
 	for _, p := range sum.PCA {
-		fmt.Fprintf(&b, " for %s (%d parameters) the first two components explain %.1f%% + %.1f%% of the variance;", p.View, p.Dims, 100*p.Explained1, 100*p.Explained2)
+		fmt.Fprintf(b, " for %s (%d parameters) the first two components explain %.1f%% + %.1f%% of the variance;", p.View, p.Dims, 100*p.Explained1, 100*p.Explained2)
 	}
-	fmt.Fprintf(&b, " the runs start %s apart (Euclidean distance between two runs' parameters, over pairs), each moves %s from its start, and they end %s apart: ",
+	fmt.Fprintf(b, " the runs start %s apart (Euclidean distance between two runs' parameters, over pairs), each moves %s from its start, and they end %s apart: ",
 		sum.InitialDistance.Interval(3), sum.Travel.Interval(3), sum.FinalDistance.Interval(3))
 	if sum.FinalDistance.Mean > sum.Travel.Mean {
 		b.WriteString("different seeds lead to different end points, farther from each other than from where they started, so the PCA plane shows separate trajectories that reach a similar accuracy.")
@@ -303,5 +301,4 @@ func answer21(res RunResult) string {
 		b.WriteString("the runs travel further than the distance that finally separates them.")
 	}
 	b.WriteString(surfaceText21(sum.Surfaces))
-	return b.String()
 }

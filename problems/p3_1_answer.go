@@ -29,14 +29,14 @@ type summary31 struct {
 	EpochRatio records.Estimate `json:"epoch_ratio_random_over_true"`
 }
 
+// labelling31 is one labelling of 3-1 (random, or true for contrast) over seeds: how
+// many seeds reached the target, in how many epochs, and the final measurements.
 type labelling31 struct {
-	Run           string           `json:"run"`
-	Reached       int              `json:"seeds_reaching_target"`
-	Epochs        records.Estimate `json:"epochs"`
-	TrainAccuracy records.Estimate `json:"train_accuracy"`
-	TestAccuracy  records.Estimate `json:"test_accuracy"`
-	TrainLoss     records.Estimate `json:"train_loss"`
-	TestLoss      records.Estimate `json:"test_loss"`
+	Run     string           `json:"run"`
+	Reached int              `json:"seeds_reaching_target"`
+	Epochs  records.Estimate `json:"epochs"`
+	accuracies
+	losses
 	FirstTestLoss records.Estimate `json:"first_epoch_test_loss"`
 	epochs        []float64
 }
@@ -58,8 +58,8 @@ func (s *summary31) fill(outcomes map[string][]outcome31) {
 			tra, tea = append(tra, o.trainAcc), append(tea, o.testAcc)
 			trl, tel, first = append(trl, o.trainLoss), append(tel, o.testLoss), append(first, o.firstTestLoss)
 		}
-		r.Epochs, r.TrainAccuracy, r.TestAccuracy = records.NewEstimate(r.epochs), records.NewEstimate(tra), records.NewEstimate(tea)
-		r.TrainLoss, r.TestLoss, r.FirstTestLoss = records.NewEstimate(trl), records.NewEstimate(tel), records.NewEstimate(first)
+		r.Epochs, r.FirstTestLoss = records.NewEstimate(r.epochs), records.NewEstimate(first)
+		r.accuracies, r.losses = accuraciesOf(tra, tea), lossesOf(trl, tel)
 		s.Runs = append(s.Runs, r)
 	}
 	s.EpochRatio = records.NewEstimate(nil)
@@ -87,18 +87,18 @@ func write31(s *summary31, b *strings.Builder) {
 		s.Seeds, s.Train, s.Test, s.Params, 100*s.Target, s.EpochBudget)
 	switch {
 	case r.Reached == s.Seeds:
-		fmt.Fprintf(b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Interval(3))
 	case r.Reached > 0:
-		fmt.Fprintf(b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, scaled(r.TrainAccuracy, 100).Interval(4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Interval(3))
 	default:
-		fmt.Fprintf(b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, scaled(r.TrainAccuracy, 100).Interval(4))
+		fmt.Fprintf(b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, percent(r.TrainAccuracy, 4))
 	}
 	fmt.Fprintf(b, "Its test accuracy ended at %s%% (chance is 10%%) and its test loss went from %s after the first epoch to %s: what it learned about the random labels does not transfer to the true ones. ",
-		scaled(r.TestAccuracy, 100).Interval(3), r.FirstTestLoss.Interval(3), r.TestLoss.Interval(3))
+		percent(r.TestAccuracy, 3), r.FirstTestLoss.Interval(3), r.TestLoss.Interval(3))
 	if len(s.Runs) > 1 {
 		t := s.Runs[1]
 		fmt.Fprintf(b, "With the true labels the same model reached %s%% training accuracy in %s epochs (%d of %d repetitions reached the target) and %s%% test accuracy",
-			scaled(t.TrainAccuracy, 100).Interval(4), t.Epochs.Interval(3), t.Reached, s.Seeds, scaled(t.TestAccuracy, 100).Interval(4))
+			percent(t.TrainAccuracy, 4), t.Epochs.Interval(3), t.Reached, s.Seeds, percent(t.TestAccuracy, 4))
 		if !math.IsNaN(s.EpochRatio.Mean) {
 			fmt.Fprintf(b, "; fitting noise took %s times as many epochs", s.EpochRatio.Interval(3))
 		}

@@ -38,14 +38,13 @@ type summary32 struct {
 	TrainAccuracyRank records.Estimate `json:"spearman_train_accuracy_params"`
 }
 
+// model32 is one model of the sweep with its final measurements over seeds.
 type model32 struct {
-	Model         string           `json:"model"`
-	Params        int              `json:"params"`
-	TrainLoss     records.Estimate `json:"train_loss"`
-	TestLoss      records.Estimate `json:"test_loss"`
-	TrainAccuracy records.Estimate `json:"train_accuracy"`
-	TestAccuracy  records.Estimate `json:"test_accuracy"`
-	Gap           records.Estimate `json:"gap_accuracy"`
+	Model  string `json:"model"`
+	Params int    `json:"params"`
+	losses
+	accuracies
+	Gap records.Estimate `json:"gap_accuracy"`
 }
 
 type best32 struct {
@@ -65,8 +64,7 @@ func (s *summary32) fill(pts []point32) {
 			gap[i] = p.trainAcc[i] - p.testAcc[i]
 		}
 		s.Models = append(s.Models, model32{Model: p.name, Params: int(p.params),
-			TrainLoss: records.NewEstimate(p.trainLoss), TestLoss: records.NewEstimate(p.testLoss),
-			TrainAccuracy: records.NewEstimate(p.trainAcc), TestAccuracy: records.NewEstimate(p.testAcc),
+			losses: lossesOf(p.trainLoss, p.testLoss), accuracies: accuraciesOf(p.trainAcc, p.testAcc),
 			Gap: records.NewEstimate(gap)})
 	}
 	s.BestTestLoss = bestOf(pts, func(p point32) []float64 { return p.testLoss }, false)
@@ -78,8 +76,7 @@ func (s *summary32) fill(pts []point32) {
 		}
 	}
 	large := pts[len(pts)-1]
-	s.LargestMinusBest = pairedEffect(large.testLoss, bestPt.testLoss)
-	s.LargestMinusBest.A, s.LargestMinusBest.B, s.LargestMinusBest.Measure = large.name, bestPt.name, "test loss"
+	s.LargestMinusBest = namedEffect(large.name, bestPt.name, "test loss", large.testLoss, bestPt.testLoss)
 	var rho []float64
 	for k := range pts[0].trainAcc {
 		var params, acc []float64
@@ -139,11 +136,11 @@ func write32(s *summary32, b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "Mean test accuracy by parameter count: %s. ", strings.Join(parts, ", "))
 	fmt.Fprintf(b, "Training accuracy goes from %s%% for the smallest to %s%% for the largest (Spearman correlation with the parameter count %s). ",
-		scaled(small.TrainAccuracy, 100).Interval(3), scaled(large.TrainAccuracy, 100).Interval(4), s.TrainAccuracyRank.Interval(2))
+		percent(small.TrainAccuracy, 3), percent(large.TrainAccuracy, 4), s.TrainAccuracyRank.Interval(2))
 	fmt.Fprintf(b, "Test accuracy is best on average at %d parameters (best in %s seeds) and test loss lowest at %d parameters (lowest in %s seeds). ",
 		s.BestTestAccuracy.Params, ofSeeds(s.BestTestAccuracy.Share, s.Seeds), s.BestTestLoss.Params, ofSeeds(s.BestTestLoss.Share, s.Seeds))
 	fmt.Fprintf(b, "The generalization gap (train minus test accuracy) is %s points for the smallest model and %s for the largest. ",
-		scaled(small.Gap, 100).Interval(2), scaled(large.Gap, 100).Interval(2))
+		percent(small.Gap, 2), percent(large.Gap, 2))
 	e := s.LargestMinusBest
 	switch {
 	case e.A == e.B:

@@ -110,19 +110,19 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 	}
 	for _, b := range batches {
 		ts := by[b]
+		est := func(q quantity33) records.Estimate { return records.NewEstimate(pick(ts, q.value)) }
 		row := batch33{Batch: b, LearningRate: x.lr(b), Trained: len(ts),
-			Steps:       records.NewEstimate(pick(ts, func(t *trained33) float64 { return float64(t.steps) })),
-			TrainAcc:    records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.trainAcc })),
-			TestAcc:     records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.testAcc })),
-			TestLoss:    records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.testLoss })),
-			Sensitivity: records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.sensitivity })),
-			LambdaMax:   records.NewEstimate(computed(pick(ts, func(t *trained33) float64 { return t.lambdaMax }))),
-			Trace:       records.NewEstimate(computed(pick(ts, func(t *trained33) float64 { return t.trace })))}
+			Steps:       est(steps33),
+			TrainAcc:    est(trainAcc33),
+			TestAcc:     est(testAcc33),
+			TestLoss:    est(testLoss33),
+			Sensitivity: est(sensitivity33),
+			LambdaMax:   records.NewEstimate(computed(pick(ts, lambdaMax33.value))),
+			Trace:       records.NewEstimate(computed(pick(ts, trace33.value)))}
 		row.Reached = len(pick(ts, func(*trained33) float64 { return 0 }))
 		sum.Models = append(sum.Models, row)
 		for k, sh := range ts[0].sharp {
-			sum.Sharpness = append(sum.Sharpness, sharpRow33{Batch: b, Eps: sh.eps, Space: spaceName(sh.sub),
-				Sharpness: records.NewEstimate(pick(ts, func(t *trained33) float64 { return t.sharp[k].value }))})
+			sum.Sharpness = append(sum.Sharpness, sharpRow33{Batch: b, Eps: sh.eps, Space: spaceName(sh.sub), Sharpness: est(sharpQuantity33(k, sh))})
 		}
 	}
 	if len(batches) >= 2 {
@@ -133,48 +133,51 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 				ps, pl = append(ps, small[i]), append(pl, large[i])
 			}
 		}
-		qs := []struct {
-			name string
-			f    func(*trained33) float64
-		}{
-			{"test accuracy", func(t *trained33) float64 { return t.testAcc }},
-			{"test loss", func(t *trained33) float64 { return t.testLoss }},
-			{"sensitivity", func(t *trained33) float64 { return t.sensitivity }},
-			{"steps", func(t *trained33) float64 { return float64(t.steps) }},
-		}
-		if !math.IsNaN(small[0].lambdaMax) {
-			qs = append(qs, []struct {
-				name string
-				f    func(*trained33) float64
-			}{{"Hessian λ_max", func(t *trained33) float64 { return t.lambdaMax }}, {"Hessian trace", func(t *trained33) float64 { return t.trace }}}...)
-		}
-		for k, sh := range small[0].sharp {
-			qs = append(qs, struct {
-				name string
-				f    func(*trained33) float64
-			}{fmt.Sprintf("sharpness ε=%s %s", epsName(sh.eps), spaceName(sh.sub)), func(t *trained33) float64 { return t.sharp[k].value }})
-		}
-		for _, q := range qs {
-			a, b := pick(ps, q.f), pick(pl, q.f)
-			d, err := records.PairedDiff(b, a)
-			if err != nil {
-				return err
-			}
-			larger := 0
-			for i := range a {
-				if b[i] > a[i] {
-					larger++
-				}
-			}
-			share := math.NaN()
-			if len(a) > 0 {
-				share = float64(larger) / float64(len(a))
-			}
+		for _, q := range compared33(small[0]) {
+			a, b := pick(ps, q.value), pick(pl, q.value)
+			e := pairedEffect(b, a)
 			sum.Comparison = append(sum.Comparison, compare33{Quantity: q.name, Small: records.NewEstimate(a), Large: records.NewEstimate(b),
-				Diff: d, LargerShare: share, Keskar: keskarF1[q.name]})
+				Diff: e.Estimate, LargerShare: e.Higher, Keskar: keskarF1[q.name]})
 		}
 	}
 	return rec.SetSummary(sum)
+}
+
+// quantity33 is one measurement of a trained model of 3-3, with its name in the
+// comparison of small against large batch.
+type quantity33 struct {
+	name  string
+	value func(*trained33) float64
+}
+
+// The measurements of a trained model of 3-3 that the summary estimates over seeds.
+var (
+	steps33       = quantity33{"steps", func(t *trained33) float64 { return float64(t.steps) }}
+	trainAcc33    = quantity33{"training accuracy", func(t *trained33) float64 { return t.trainAcc }}
+	testAcc33     = quantity33{"test accuracy", func(t *trained33) float64 { return t.testAcc }}
+	testLoss33    = quantity33{"test loss", func(t *trained33) float64 { return t.testLoss }}
+	sensitivity33 = quantity33{"sensitivity", func(t *trained33) float64 { return t.sensitivity }}
+	lambdaMax33   = quantity33{"Hessian λ_max", func(t *trained33) float64 { return t.lambdaMax }}
+	trace33       = quantity33{"Hessian trace", func(t *trained33) float64 { return t.trace }}
+)
+
+// sharpQuantity33 is a model's k-th sharpness measurement, of which sh is one instance.
+func sharpQuantity33(k int, sh sharp33) quantity33 {
+	return quantity33{fmt.Sprintf("sharpness ε=%s %s", epsName(sh.eps), spaceName(sh.sub)), func(t *trained33) float64 { return t.sharp[k].value }}
+}
+
+// compared33 lists the quantities that the comparison of small against large batch
+// covers: the test metrics, the steps, the Hessian's λ_max and trace where the run
+// computed them (as it did for t), and the sharpness at every ε and space t has.
+func compared33(t *trained33) []quantity33 {
+	qs := []quantity33{testAcc33, testLoss33, sensitivity33, steps33}
+	if !math.IsNaN(t.lambdaMax) {
+		qs = append(qs, lambdaMax33, trace33)
+	}
+	for k, sh := range t.sharp {
+		qs = append(qs, sharpQuantity33(k, sh))
+	}
+	return qs
 }
 
 // computed leaves out the NaN values of xs, which stand for models whose run computed
@@ -236,9 +239,4 @@ func widerText(in interp33) string {
 	default:
 		return fmt.Sprintf("θ2 (%s) is the wider minimum on that scale", in.Theta2)
 	}
-}
-
-// pct formats an accuracy estimate in percent.
-func pct(e records.Estimate) string {
-	return scaled(e, 100).Interval(4) + " (%)"
 }

@@ -1,0 +1,88 @@
+package problems
+
+import (
+	"strings"
+
+	"hw1/problems/records"
+)
+
+// This file holds what the typed summaries and answers of several problems share: a
+// model's final accuracies and losses over seeds, effects between two named models,
+// grouped by the function or task they were measured on, the verdict an answer draws
+// from one, and accuracies in percent.
+
+// accuracies are a model's final training and test accuracy over seeds, as fractions.
+type accuracies struct {
+	TrainAccuracy records.Estimate `json:"train_accuracy"`
+	TestAccuracy  records.Estimate `json:"test_accuracy"`
+}
+
+// accuraciesOf estimates accuracies from the final training and test accuracy of
+// every seed (train[k] and test[k] from seed k).
+func accuraciesOf(train, test []float64) accuracies {
+	return accuracies{TrainAccuracy: records.NewEstimate(train), TestAccuracy: records.NewEstimate(test)}
+}
+
+// losses are a model's final training and test loss over seeds.
+type losses struct {
+	TrainLoss records.Estimate `json:"train_loss"`
+	TestLoss  records.Estimate `json:"test_loss"`
+}
+
+// lossesOf estimates losses from the final training and test loss of every seed
+// (train[k] and test[k] from seed k).
+func lossesOf(train, test []float64) losses {
+	return losses{TrainLoss: records.NewEstimate(train), TestLoss: records.NewEstimate(test)}
+}
+
+// namedEffect returns pairedEffect(va, vb), the effect of model a with the values va
+// against model b with the values vb, seed by seed, on measure.
+func namedEffect(a, b, measure string, va, vb []float64) Effect {
+	e := pairedEffect(va, vb)
+	e.A, e.B, e.Measure = a, b, measure
+	return e
+}
+
+// groupMeasure names measure within one group of models (a function of 1-1, a task
+// of 1-2) as "group: measure", the form groupEffects selects by.
+func groupMeasure(group, measure string) string { return group + ": " + measure }
+
+// groupEffects returns the effects of es whose measure groupMeasure named in group.
+func groupEffects(es []Effect, group string) []Effect {
+	var out []Effect
+	for _, e := range es {
+		if strings.HasPrefix(e.Measure, group+":") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// noClearDifference is the verdict on an effect whose interval contains 0.
+const noClearDifference = "no clear difference (the interval contains 0)"
+
+// better returns the model of e that is clearly the better one, A or B: the one with
+// the lower values when lowerIsBetter and the higher ones otherwise. It returns ""
+// when the interval of A minus B contains 0.
+func better(e Effect, lowerIsBetter bool) string {
+	switch {
+	case !e.Estimate.Excludes(0):
+		return ""
+	case (e.Estimate.Mean < 0) == lowerIsBetter:
+		return e.A
+	}
+	return e.B
+}
+
+// percent formats an estimate of a fraction (an accuracy, or a difference of two) in
+// percent, as Estimate.Interval does with digits significant digits.
+func percent(e records.Estimate, digits int) string {
+	e.Mean, e.SD, e.Lo, e.Hi = 100*e.Mean, 100*e.SD, 100*e.Lo, 100*e.Hi
+	return e.Interval(digits)
+}
+
+// pct formats an accuracy estimate in percent with four significant digits, the unit
+// after it: "95.86 [95.49, 96.23], 5 seeds (%)".
+func pct(e records.Estimate) string {
+	return percent(e, 4) + " (%)"
+}
