@@ -9,19 +9,48 @@ import (
 	"strings"
 )
 
-// applyOverrides sets the fields of the struct s points to from overrides, matching
-// each key with a field's `set` tag. Ints, floats, strings, bools and comma-separated
+// A settings struct declares each setting as a field tagged `set:"key"`. A field
+// without a `set` tag whose type is a struct is a group of settings, listed in its
+// place: an embedded group's settings keep their keys, and a named group's keys take
+// the prefix of its `prefix` tag, so that one group type can serve two families of
+// settings ("surface_points" and "filter_points").
+
+// setting is one setting of a settings struct: its key, its field and its value.
+type setting struct {
+	key    string
+	prefix string // the prefix of the group the setting belongs to, "" at the top
+	field  reflect.StructField
+	value  reflect.Value
+}
+
+// settingsOf returns the settings of the struct v, groups included, in the order of
+// their declaration.
+func settingsOf(v reflect.Value) []setting {
+	return appendSettings(nil, v, "")
+}
+
+func appendSettings(out []setting, v reflect.Value, prefix string) []setting {
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if key := f.Tag.Get("set"); key != "" {
+			out = append(out, setting{key: prefix + key, prefix: prefix, field: f, value: v.Field(i)})
+		} else if f.Type.Kind() == reflect.Struct {
+			out = appendSettings(out, v.Field(i), prefix+f.Tag.Get("prefix"))
+		}
+	}
+	return out
+}
+
+// applyOverrides sets the settings of the struct s points to from overrides, matching
+// each key with a setting's key. Ints, floats, strings, bools and comma-separated
 // lists of ints, floats or strings are understood. An unknown key or a value that does
 // not parse is a *SettingError naming both.
 func applyOverrides(s any, overrides map[string]string) error {
-	v := reflect.ValueOf(s).Elem()
-	fields := map[string]int{}
+	fields := map[string]setting{}
 	var names []string
-	for i := 0; i < v.NumField(); i++ {
-		if tag := v.Type().Field(i).Tag.Get("set"); tag != "" {
-			fields[tag] = i
-			names = append(names, tag)
-		}
+	for _, st := range settingsOf(reflect.ValueOf(s).Elem()) {
+		fields[st.key] = st
+		names = append(names, st.key)
 	}
 	sort.Strings(names)
 	keys := make([]string, 0, len(overrides))
@@ -30,14 +59,13 @@ func applyOverrides(s any, overrides map[string]string) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		i, ok := fields[k]
+		st, ok := fields[k]
 		if !ok {
 			return &SettingError{Name: k, Value: overrides[k], Allowed: strings.Join(names, ", "), Unknown: true}
 		}
-		if err := setValue(v.Field(i), overrides[k]); err != nil {
-			f := v.Type().Field(i)
-			r, _ := parseRange(f.Tag.Get("range"), func(string) (float64, bool) { return math.NaN(), true })
-			return &SettingError{Name: k, Value: overrides[k], Allowed: allowed(f, r)}
+		if err := setValue(st.value, overrides[k]); err != nil {
+			r, _ := parseRange(st.field.Tag.Get("range"), func(string) (float64, bool) { return math.NaN(), true })
+			return &SettingError{Name: k, Value: overrides[k], Allowed: allowed(st.field, r)}
 		}
 	}
 	return nil
@@ -86,7 +114,7 @@ func setValue(f reflect.Value, s string) error {
 	return nil
 }
 
-// settingsMap returns the `set`-tagged fields of the struct s points to, for the
+// settingsMap returns the settings of the struct s points to by key, for the
 // manifest.
 func settingsMap(s any) map[string]any {
 	v := reflect.ValueOf(s)
@@ -94,15 +122,13 @@ func settingsMap(s any) map[string]any {
 		v = v.Elem()
 	}
 	out := map[string]any{}
-	for i := 0; i < v.NumField(); i++ {
-		if tag := v.Type().Field(i).Tag.Get("set"); tag != "" {
-			out[tag] = v.Field(i).Interface()
-		}
+	for _, st := range settingsOf(v) {
+		out[st.key] = st.value.Interface()
 	}
 	return out
 }
 
-// SettingNames returns the names a problem's settings struct accepts.
+// settingNames returns the keys a problem's settings struct accepts, sorted.
 func settingNames(s any) []string {
 	var out []string
 	for k := range settingsMap(s) {
