@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 
-	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
@@ -21,18 +20,14 @@ type settings11 struct {
 	Params int `set:"params" range:"[4,inf)"`
 	// Activation of the hidden layers.
 	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
-	// Points is the number of evenly spaced training points on [Lo, Hi].
-	Points int     `set:"points" range:"[2,inf)"`
-	Lo     float64 `set:"lo" range:"(-inf,inf)"`
-	Hi     float64 `set:"hi" range:"(lo,inf)"`
+	// Points is the number of evenly spaced training points on the interval [Lo, Hi].
+	Points int `set:"points" range:"[2,inf)"`
+	intervalSettings
 	// Grid is the number of points of the dense prediction grid.
 	Grid int `set:"grid" range:"[2,inf)"`
-	// Optimizer, LearningRate, Epochs and Batch set the training; the learning rate
-	// decays from LearningRate to a tenth of it along a cosine over the epochs.
-	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
-	LearningRate float64 `set:"lr" range:"(0,inf)"`
-	Epochs       int     `set:"epochs" range:"[1,inf)"`
-	Batch        int     `set:"batch" range:"[1,inf)"`
+	// The training: the learning rate decays from LearningRate to a tenth of it along
+	// a cosine over the epochs.
+	trainingSettings
 	// Seeds is the number of trainings of every model on every function, each from its
 	// own seed; seed k is shared by the depths, so they see the same data order.
 	Seeds int `set:"seeds" range:"[1,inf)"`
@@ -48,9 +43,10 @@ type settings11 struct {
 func defaults11(p Profile) any {
 	s := &settings11{
 		Functions: []string{"sinc", "sign"}, Depths: []int{1, 2, 4, 7}, Params: 600, Activation: "tanh",
-		Points: 300, Lo: -1, Hi: 1, Grid: 1000,
-		Optimizer: "adam", LearningRate: 1e-2, Epochs: 1200, Batch: 300, Seeds: 5, Plateau: 0.5,
+		Points: 300, Grid: 1000, Seeds: 5, Plateau: 0.5,
 	}
+	s.Lo, s.Hi = -1, 1
+	s.Optimizer, s.LearningRate, s.Epochs, s.Batch = "adam", 1e-2, 1200, 300
 	if p == Full {
 		s.Functions = []string{"sinc", "sign", "sin"}
 		// Full-batch Adam at 1e-2 with the cosine decay: with 5,000 epochs depth 4
@@ -165,15 +161,14 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 	rec.DatasetInfo(strings.Join(s.Functions, ","), fmt.Sprintf("%d points on [%g, %g]; predictions on a grid of %d", s.Points, s.Lo, s.Hi, s.Grid), s.Points, 0)
 	u := 0
 	for fi, fn := range s.Functions {
-		x, y, err := data.Function(fn, s.Points, s.Lo, s.Hi)
+		train, err := s.trainingData(fn, s.Points)
 		if err != nil {
 			return fmt.Errorf("problems: 1-1: %w", err)
 		}
-		gx, gy, err := data.Function(fn, s.Grid, s.Lo, s.Hi)
+		gx, gy, err := s.sample(fn, s.Grid)
 		if err != nil {
 			return fmt.Errorf("problems: 1-1: %w", err)
 		}
-		train := &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}
 		seeds := seedList(env.Seed, fi, s.Seeds)
 		for mi, spec := range specs {
 			for k, seed := range seeds {
@@ -255,7 +250,7 @@ func finish11(_ context.Context, env *Env, rec *Recorder) error {
 	tab = tab.Split("train").Metric("final_loss")
 	var fits []fit11
 	for fi, fn := range s.Functions {
-		_, y, err := data.Function(fn, s.Points, s.Lo, s.Hi)
+		_, y, err := s.sample(fn, s.Points)
 		if err != nil {
 			return fmt.Errorf("problems: 1-1: %w", err)
 		}

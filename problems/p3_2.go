@@ -17,24 +17,16 @@ type settings32 struct {
 	Widths []int `set:"widths" range:"[1,inf)"`
 	// Depth is the number of hidden layers, all of width h, with ReLU.
 	Depth int `set:"depth" range:"[1,inf)"`
-	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train" range:"[0,60000]"`
-	// Epochs, Batch, Optimizer and LearningRate are the training budget every model
-	// gets.
-	Epochs       int     `set:"epochs" range:"[1,inf)"`
-	Batch        int     `set:"batch" range:"[1,inf)"`
-	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
-	LearningRate float64 `set:"lr" range:"(0,inf)"`
-	// Seeds is the number of trainings of every model, each from its own seed; seed k
-	// is shared by the models.
-	Seeds int `set:"seeds" range:"[1,inf)"`
+	// The training examples and the seeds; seed k is shared by the models.
+	dataSettings
+	// The training budget every model gets.
+	trainingSettings
 }
 
 func defaults32(p Profile) any {
-	s := &settings32{
-		Widths: []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}, Depth: 1,
-		Train: 2000, Epochs: 12, Batch: 64, Optimizer: "adam", LearningRate: 1e-3, Seeds: 3,
-	}
+	s := &settings32{Widths: []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}, Depth: 1}
+	s.Train, s.Seeds = 2000, 3
+	s.Optimizer, s.LearningRate, s.Epochs, s.Batch = "adam", 1e-3, 12, 64
 	if p == Full {
 		s.Widths = []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}
 		s.Train = 0

@@ -173,7 +173,7 @@ func interpolate33(ctx context.Context, env *Env, rec *Recorder, eval *tfgraph.M
 			return in, err
 		}
 	}
-	alphas := analysis.Grid(s.Alphas, s.AlphaMin, s.AlphaMax, 0, 1)
+	alphas := s.alphas()
 	in.Alphas = len(alphas)
 	rec.Note("%s: θ1 is %s, θ2 is %s (seed 1).", run, t1.name, t2.name)
 	bar := env.progress(len(alphas), run)

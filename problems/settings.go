@@ -7,6 +7,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"hw1/problems/data"
+	"hw1/tfgraph"
 )
 
 // A settings struct declares each setting as a field tagged `set:"key"`. A field
@@ -163,4 +166,68 @@ func settingsFor[T any](env *Env, defaults func(Profile) any) (*T, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// The groups of settings that several problems share follow. A problem embeds a group
+// where its settings mean what the group's comments say; its own comment on the
+// embedded field adds what is particular to it.
+
+// optimizerSettings are the update rule of a training and its learning rate.
+type optimizerSettings struct {
+	// Optimizer is the update rule (tfgraph.ParseOptimizer) and LearningRate its step
+	// size.
+	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
+}
+
+// budgetSettings are the budget of a training: Epochs passes over the training set in
+// batches of Batch examples.
+type budgetSettings struct {
+	Epochs int `set:"epochs" range:"[1,inf)"`
+	Batch  int `set:"batch" range:"[1,inf)"`
+}
+
+// trainingSettings are the optimizer and the budget of a training.
+type trainingSettings struct {
+	optimizerSettings
+	budgetSettings
+}
+
+// dataSettings are how much of the dataset a problem trains on and how often: Train
+// is the number of training examples used (the first ones; 0 means all), and Seeds
+// the number of trainings of every model, each from its own seed.
+type dataSettings struct {
+	Train int `set:"train" range:"[0,60000]"`
+	Seeds int `set:"seeds" range:"[1,inf)"`
+}
+
+// intervalSettings are the interval [Lo, Hi] on which a problem samples its 1-D
+// functions (data.Function).
+type intervalSettings struct {
+	Lo float64 `set:"lo" range:"(-inf,inf)"`
+	Hi float64 `set:"hi" range:"(lo,inf)"`
+}
+
+// sample returns n evenly spaced points of function fn on the interval and its values
+// there.
+func (iv intervalSettings) sample(fn string, n int) (x, y []float32, err error) {
+	return data.Function(fn, n, iv.Lo, iv.Hi)
+}
+
+// trainingData returns n evenly spaced points of function fn on the interval as a
+// model's training data.
+func (iv intervalSettings) trainingData(fn string, n int) (*tfgraph.Data, error) {
+	x, y, err := iv.sample(fn, n)
+	if err != nil {
+		return nil, err
+	}
+	return &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, nil
+}
+
+// filterGrid is a grid of offsets along filter-normalised random directions through a
+// trained model (Li et al. 2018): Points values (odd; 0 skips the grid) evenly spaced
+// on [-Range, Range] per direction. Problems name it with a key prefix.
+type filterGrid struct {
+	Points int     `set:"points" range:"[0,inf)"`
+	Range  float64 `set:"range" range:"(0,inf)"`
 }
