@@ -147,7 +147,7 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
+	opt, err := s.optimizer()
 	if err != nil {
 		return err
 	}
@@ -287,10 +287,10 @@ func variance32(y []float32) float64 {
 
 // train11 trains one model on one function from one seed, writes its final loss and
 // its predictions on the grid under that seed, and returns the final training MSE.
-func train11(ctx context.Context, env *Env, rec *Recorder, s *settings11, spec tfgraph.Spec, train *tfgraph.Data, grid []float32, fn string, seed uint64, opt tfgraph.OptimizerKind) (float64, error) {
+func train11(ctx context.Context, env *Env, rec *Recorder, s *settings11, spec tfgraph.Spec, train *tfgraph.Data, grid []float32, fn string, seed uint64, opt tfgraph.Optimizer) (float64, error) {
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
 		Seed: seed, Session: env.session(), StepsPerRun: s.StepsPerRun,
-		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+		Optimizer: opt,
 	})
 	if err != nil {
 		return 0, err

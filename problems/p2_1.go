@@ -97,7 +97,7 @@ func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
 
 // run21 trains the runs of env's shard, each leaving its snapshots in snapshots/.
 func run21(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults21, func(s *settings21) (string, int) { return s.Optimizer, s.Train })
+	s, opt, ds, train, err := runStart(env, rec, defaults21, func(s *settings21) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
 	if err != nil {
 		return err
 	}
@@ -129,10 +129,9 @@ func stepOf21(every int) func(int) int {
 // train21 trains one seed, recording a snapshot of the parameters at the start and
 // every s.Every epochs, and returns the snapshots in epoch order. The snapshots are
 // kept in env.Dir/snapshots so that a resumed run still has those of finished runs.
-func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train, test *data.Set, run string, seed uint64, opt tfgraph.OptimizerKind) ([]snapshot, error) {
+func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train, test *data.Set, run string, seed uint64, opt tfgraph.Optimizer) ([]snapshot, error) {
 	m, err := tfgraph.New(spec, tensorData(train), tensorData(test), tfgraph.Config{
-		Seed: seed, Session: env.session(),
-		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+		Seed: seed, Session: env.session(), Optimizer: opt,
 	})
 	if err != nil {
 		return nil, err

@@ -83,7 +83,7 @@ func setup31(s *settings31, train *data.Set) (tfgraph.Spec, int, error) {
 
 // run31 trains the units of env's shard.
 func run31(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults31, func(s *settings31) (string, int) { return s.Optimizer, s.Train })
+	s, opt, ds, train, err := runStart(env, rec, defaults31, func(s *settings31) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
 	if err != nil {
 		return err
 	}
@@ -185,11 +185,10 @@ type outcome31 struct {
 
 // train31 trains spec on one labelling from one seed until the training accuracy
 // reaches the target or the budget ends.
-func train31(ctx context.Context, env *Env, rec *Recorder, s *settings31, spec tfgraph.Spec, train, test *tfgraph.Data, run string, seed uint64, opt tfgraph.OptimizerKind) (outcome31, error) {
+func train31(ctx context.Context, env *Env, rec *Recorder, s *settings31, spec tfgraph.Spec, train, test *tfgraph.Data, run string, seed uint64, opt tfgraph.Optimizer) (outcome31, error) {
 	o := outcome31{firstTestLoss: math.NaN()}
 	m, err := tfgraph.New(spec, train, test, tfgraph.Config{
-		Seed: seed, Session: env.session(),
-		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+		Seed: seed, Session: env.session(), Optimizer: opt,
 	})
 	if err != nil {
 		return o, err

@@ -80,7 +80,7 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 	if len(s.Widths) == 0 || s.Depth < 1 || s.Epochs < 1 {
 		return fmt.Errorf("problems: 3-2: need widths, depth >= 1 and epochs >= 1")
 	}
-	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
+	opt, ds, train, err := env.startTraining(rec, s.optimizerSettings, s.Train)
 	if err != nil {
 		return err
 	}
@@ -161,11 +161,10 @@ type measured32 struct {
 // train32 trains the index-th model of the sweep from one seed and writes its final
 // train and test loss and accuracy at step index of the sweep run under that seed;
 // first also writes the parameter count, once per model and without a seed.
-func train32(ctx context.Context, env *Env, rec *Recorder, s *settings32, spec tfgraph.Spec, train, test *tfgraph.Data, index int, seed uint64, first bool, opt tfgraph.OptimizerKind) (measured32, error) {
+func train32(ctx context.Context, env *Env, rec *Recorder, s *settings32, spec tfgraph.Spec, train, test *tfgraph.Data, index int, seed uint64, first bool, opt tfgraph.Optimizer) (measured32, error) {
 	var out measured32
 	m, err := tfgraph.New(spec, train, test, tfgraph.Config{
-		Seed: seed, Session: env.session(),
-		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+		Seed: seed, Session: env.session(), Optimizer: opt,
 	})
 	if err != nil {
 		return out, err

@@ -194,7 +194,7 @@ type sharp33 struct {
 // batch-size sweep, each followed by its sensitivity, sharpness and Hessian spectrum,
 // and the models of the interpolations that the sweep does not train (see plan33).
 func run33(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults33, func(s *settings33) (string, int) { return s.Optimizer, s.Train })
+	s, opt, ds, train, err := runStart(env, rec, defaults33, func(s *settings33) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
 	if err != nil {
 		return err
 	}
@@ -246,7 +246,7 @@ type exp33 struct {
 	env                 *Env
 	rec                 *Recorder
 	s                   *settings33
-	opt                 tfgraph.OptimizerKind
+	opt                 tfgraph.Optimizer // the update rule; every configuration sets its own rate
 	spec                tfgraph.Spec
 	trainData, testData *tfgraph.Data
 	data                records.ParamsData
@@ -293,7 +293,7 @@ func (x *exp33) train(ctx context.Context, c config33) (*trained33, error) {
 	t := &trained33{name: name, cfg: c, seed: seedFor(x.env.Seed, c.seed)}
 	m, err := tfgraph.New(x.spec, x.trainData, x.testData, tfgraph.Config{
 		Seed: t.seed, Session: x.env.session(),
-		Optimizer: tfgraph.Optimizer{Kind: x.opt, LearningRate: c.lr},
+		Optimizer: tfgraph.Optimizer{Kind: x.opt.Kind, LearningRate: c.lr},
 	})
 	if err != nil {
 		return nil, err

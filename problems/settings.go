@@ -180,6 +180,12 @@ type optimizerSettings struct {
 	LearningRate float64 `set:"lr" range:"(0,inf)"`
 }
 
+// optimizer returns the update rule the settings name, at their learning rate.
+func (o optimizerSettings) optimizer() (tfgraph.Optimizer, error) {
+	kind, err := tfgraph.ParseOptimizer(o.Optimizer)
+	return tfgraph.Optimizer{Kind: kind, LearningRate: o.LearningRate}, err
+}
+
 // budgetSettings are the budget of a training: Epochs passes over the training set in
 // batches of Batch examples.
 type budgetSettings struct {
