@@ -29,8 +29,7 @@ type settings33 struct {
 	// sensitivity averages over; 0 means all.
 	SensitivityExamples int `set:"sensitivity_examples" range:"[0,10000]"`
 	sharpness33
-	spectrum33
-	density33
+	hessian33
 	// Filter is the grid of the loss along a filter-normalised direction through each
 	// model of the interpolations (see filterProfiles).
 	Filter filterGrid `prefix:"filter_"`
@@ -93,23 +92,18 @@ type alphaGrid33 struct {
 // alphas returns the values of α of the grid.
 func (g alphaGrid33) alphas() []float64 { return analysis.Grid(g.Alphas, g.AlphaMin, g.AlphaMax, 0, 1) }
 
-// spectrum33 sets the Hessian spectrum of the sweep: SpectrumIters Lanczos iterations
-// give the largest Hessian eigenvalue and SpectrumProbes Rademacher probes
-// Hutchinson's trace of the training loss on the first SpectrumExamples training
-// examples (0: all) at the end of every training of the sweep; SpectrumIters 0 skips
-// both, and the spectral density (density33) with them.
-type spectrum33 struct {
+// hessian33 sets what 3-3 measures of the Hessian of the training loss of every model
+// of the sweep, on its first SpectrumExamples training examples (0: all):
+// SpectrumIters Lanczos iterations give its largest eigenvalue and SpectrumProbes
+// Rademacher probes Hutchinson's trace, and DensityRuns Rademacher start vectors of
+// DensityIters Lanczos iterations each its spectral density (stochastic Lanczos
+// quadrature). SpectrumIters 0 skips all three, DensityRuns 0 the density.
+type hessian33 struct {
 	SpectrumIters    int `set:"spectrum_iters" range:"[0,inf)"`
 	SpectrumProbes   int `set:"spectrum_probes" range:"[2,inf)"`
 	SpectrumExamples int `set:"spectrum_examples" range:"[0,60000]"`
-}
-
-// density33 sets the spectral density of the Hessian of every model of the sweep
-// (stochastic Lanczos quadrature): DensityRuns Rademacher start vectors of
-// DensityIters Lanczos iterations each; DensityRuns 0 skips it.
-type density33 struct {
-	DensityRuns  int `set:"density_runs" range:"[0,inf)"`
-	DensityIters int `set:"density_iters" range:"[1,inf)"`
+	DensityRuns      int `set:"density_runs" range:"[0,inf)"`
+	DensityIters     int `set:"density_iters" range:"[1,inf)"`
 }
 
 // defaults33 returns 3-3's settings. The quick profile trains a 784-64-64-10 MLP on the
@@ -130,8 +124,7 @@ func defaults33(p Profile) any {
 		pairs33:     pairs33{PairBatches: []int{64, 1024}, PairLRs: []float64{1e-3, 1e-2}, PairLRBatch: 64},
 		alphaGrid33: alphaGrid33{Alphas: 61, AlphaMin: -1, AlphaMax: 2},
 		sharpness33: sharpness33{SharpnessEps: []float64{1e-3, 5e-4}, SharpnessIters: 10, SharpnessStep: 0.5, Subspace: 100},
-		spectrum33:  spectrum33{SpectrumIters: 10, SpectrumProbes: 10, SpectrumExamples: 256},
-		density33:   density33{DensityRuns: 3, DensityIters: 10},
+		hessian33:   hessian33{SpectrumIters: 10, SpectrumProbes: 10, SpectrumExamples: 256, DensityRuns: 3, DensityIters: 10},
 		Filter:      filterGrid{Points: 41, Range: 1},
 	}
 	s.Train, s.Seeds = 1024, 3
