@@ -26,6 +26,9 @@ type settings22 struct {
 	Hidden    []int  `set:"hidden" range:"[1,inf)"`
 	phaseOne22
 	phaseTwo22
+	// Tol is the gradient tolerance: phase 2 stops once ||∇L|| < Tol over the whole
+	// training set, and an end point below it counts as converged.
+	Tol float64 `set:"tol" range:"[0,inf)"`
 	// EigTol is the tolerance of "eigenvalue > 0": an eigenvalue of the Hessian counts
 	// as positive when it exceeds EigTol. The spectrum has no gap between zero and
 	// positive eigenvalues, so the minimal ratio depends on it; the default 1e-5 is
@@ -46,9 +49,10 @@ type settings22 struct {
 // gradNormTrainings22 sets the gradient-norm trainings. Tasks are the trainings:
 // "mnist" (the default dataset) and/or a 1-D function of data.FunctionNames.
 // MNISTHidden, MNISTEpochs, MNISTBatch and MNISTLR set the DNN (ReLU, Adam,
-// cross-entropy) of the MNIST training, on MNISTTrain training examples (0: all). FnHidden, FnEpochs, FnBatch (0: the whole
-// training set) and FnLR set the tanh MLP (Adam, MSE) of the training on a function,
-// fitted on FnPoints points of the interval.
+// cross-entropy) of the MNIST training, on MNISTTrain training examples (0: all).
+// FnHidden, FnEpochs, FnBatch (0: the whole training set) and FnLR set the tanh MLP
+// (Adam, MSE) of the training on a function, fitted on FnPoints points of the
+// interval.
 type gradNormTrainings22 struct {
 	Tasks       []string `set:"tasks" range:"{mnist,sinc,sign,sin}"`
 	MNISTHidden []int    `set:"mnist_hidden" range:"[1,inf)"`
@@ -71,8 +75,8 @@ type phaseOne22 struct {
 	Phase1Batch  int     `set:"phase1_batch" range:"[0,inf)"`
 }
 
-// phaseTwo22 sets phase 2, which drives the end point of phase 1 to ||∇L|| < Tol over
-// the whole training set (analysis.FindCritical): Levenberg–Marquardt steps on the
+// phaseTwo22 sets phase 2, which drives the end point of phase 1 to ||∇L|| < Tol (see
+// settings22) over the whole training set (analysis.FindCritical): Levenberg–Marquardt steps on the
 // residual ∇L from up to Phase2Newton exact full Hessians (0: none), each used for up
 // to Phase2Reuse steps, with initial damping Phase2Damping relative to the largest
 // squared eigenvalue of the Hessian; then, if still above Tol, Phase2Steps iterations
@@ -82,7 +86,6 @@ type phaseTwo22 struct {
 	Phase2Reuse   int     `set:"phase2_reuse" range:"[1,inf)"`
 	Phase2Damping float64 `set:"phase2_damping" range:"(0,inf)"`
 	Phase2Steps   int     `set:"phase2_steps" range:"[0,inf)"`
-	Tol           float64 `set:"tol" range:"[0,inf)"`
 }
 
 // newton returns the settings of analysis.FindCritical.
@@ -116,7 +119,8 @@ func defaults22(p Profile) any {
 		intervalSettings: intervalSettings{Lo: -1, Hi: 1},
 		Trainings:        100, Function: "sinc", Points: 128, Hidden: []int{10, 10},
 		phaseOne22:  phaseOne22{Phase1Epochs: 1500, Phase1LR: 0.01, Phase1Batch: 32},
-		phaseTwo22:  phaseTwo22{Phase2Newton: 60, Phase2Reuse: 25, Phase2Damping: 1e-3, Phase2Steps: 300, Tol: 1e-4},
+		phaseTwo22:  phaseTwo22{Phase2Newton: 60, Phase2Reuse: 25, Phase2Damping: 1e-3, Phase2Steps: 300},
+		Tol:         1e-4,
 		EigTol:      1e-5,
 		AbsTols:     []float64{0, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
 		RelTols:     []float64{1e-8, 1e-6, 1e-5, 1e-4, 1e-3},

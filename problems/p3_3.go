@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 
+	"gonum.org/v1/gonum/mat"
+
 	"hw1/problems/analysis"
 	"hw1/problems/records"
 	"hw1/tfgraph"
@@ -79,6 +81,12 @@ type sharpness33 struct {
 	SharpnessIters int       `set:"sharpness_iters" range:"[1,inf)"`
 	SharpnessStep  float64   `set:"sharpness_step" range:"(0,inf)"`
 	Subspace       int       `set:"subspace" range:"[0,inf)"`
+}
+
+// options returns the options of the sharpness of box size eps in the subspace a (nil:
+// the full space) of randomSubspace, whose columns are orthogonal.
+func (s sharpness33) options(eps float64, a *mat.Dense) analysis.SharpnessOptions {
+	return analysis.SharpnessOptions{Eps: eps, Iters: s.SharpnessIters, Step: s.SharpnessStep, Subspace: a, Orthogonal: true}
 }
 
 // alphaGrid33 is the grid of the interpolations: Alphas evenly spaced α in [AlphaMin,

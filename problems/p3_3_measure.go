@@ -38,7 +38,7 @@ func (x *exp33) measure(t *trained33, bi int) error {
 	defer bar.Close()
 	for _, eps := range s.SharpnessEps {
 		for _, a := range spaces {
-			sh, err := analysis.Sharpness(modelFunc{m}, t.params, analysis.SharpnessOptions{Eps: eps, Iters: s.SharpnessIters, Step: s.SharpnessStep, Subspace: a, Orthogonal: true})
+			sh, err := analysis.Sharpness(modelFunc{m}, t.params, s.options(eps, a))
 			if err != nil {
 				return err
 			}
