@@ -14,12 +14,8 @@ import (
 type settings11 struct {
 	// Functions are the targets, from data.FunctionNames.
 	Functions []string `set:"functions" range:"{sinc,sign,sin}"`
-	// Depths are the numbers of hidden layers of the models compared.
-	Depths []int `set:"depths" range:"[1,inf)"`
-	// Params is the parameter budget every model's width is chosen to meet.
-	Params int `set:"params" range:"[4,inf)"`
-	// Activation of the hidden layers.
-	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
+	// Family is the family of models compared.
+	Family family11
 	// Points is the number of evenly spaced training points on the interval [Lo, Hi].
 	Points int `set:"points" range:"[2,inf)"`
 	intervalSettings
@@ -40,10 +36,38 @@ type settings11 struct {
 	StepsPerRun int `set:"steps_per_run" range:"[0,inf)"`
 }
 
+// family11 is the family of models 1-1 compares: MLPs 1-w-...-w-1 with Depths hidden
+// layers, each model of the width w that brings its parameter count closest to the
+// budget Params, with Activation in its hidden layers.
+type family11 struct {
+	Depths     []int  `set:"depths" range:"[1,inf)"`
+	Params     int    `set:"params" range:"[4,inf)"`
+	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
+}
+
+// models returns the specs of the family, one per depth, sized to the same budget.
+func (f family11) models() ([]tfgraph.Spec, error) {
+	act := tfgraph.Activation(f.Activation)
+	var specs []tfgraph.Spec
+	for _, d := range f.Depths {
+		if d < 1 {
+			return nil, fmt.Errorf("problems: 1-1: depth %d must be at least 1", d)
+		}
+		w := widthFor(d, f.Params)
+		hidden := make([]int, d)
+		for i := range hidden {
+			hidden[i] = w
+		}
+		specs = append(specs, tfgraph.MLP(fmt.Sprintf("depth-%d", d), 1, hidden, 1, act, tfgraph.MSE))
+	}
+	return specs, nil
+}
+
 func defaults11(p Profile) any {
 	s := &settings11{
-		Functions: []string{"sinc", "sign"}, Depths: []int{1, 2, 4, 7}, Params: 600, Activation: "tanh",
-		Points: 300, Grid: 1000, Seeds: 5, Plateau: 0.5,
+		Functions: []string{"sinc", "sign"},
+		Family:    family11{Depths: []int{1, 2, 4, 7}, Params: 600, Activation: "tanh"},
+		Points:    300, Grid: 1000, Seeds: 5, Plateau: 0.5,
 	}
 	s.Lo, s.Hi = -1, 1
 	s.Optimizer, s.LearningRate, s.Epochs, s.Batch = "adam", 1e-2, 1200, 300
@@ -84,24 +108,6 @@ func abs(x int) int {
 	return x
 }
 
-// models11 returns the specs of 1-1, one per depth, sized to the same budget.
-func models11(s *settings11) ([]tfgraph.Spec, error) {
-	act := tfgraph.Activation(s.Activation)
-	var specs []tfgraph.Spec
-	for _, d := range s.Depths {
-		if d < 1 {
-			return nil, fmt.Errorf("problems: 1-1: depth %d must be at least 1", d)
-		}
-		w := widthFor(d, s.Params)
-		hidden := make([]int, d)
-		for i := range hidden {
-			hidden[i] = w
-		}
-		specs = append(specs, tfgraph.MLP(fmt.Sprintf("depth-%d", d), 1, hidden, 1, act, tfgraph.MSE))
-	}
-	return specs, nil
-}
-
 // fit11 is one model fitted to one function over seeds, in the order of the seeds.
 type fit11 struct {
 	fn, model string
@@ -114,7 +120,7 @@ type fit11 struct {
 func units11(s *settings11, base uint64) []Unit {
 	var us []Unit
 	for fi, fn := range s.Functions {
-		for _, d := range s.Depths {
+		for _, d := range s.Family.Depths {
 			for k, seed := range seedList(base, fi, s.Seeds) {
 				us = append(us, Unit{Index: len(us), Name: fmt.Sprintf("%s depth-%d seed-%d", fn, d, k+1), Seed: seed})
 			}
@@ -126,7 +132,7 @@ func units11(s *settings11, base uint64) []Unit {
 // setup11 returns 1-1's models and the rows of its summary that the settings fix.
 func setup11(s *settings11) ([]tfgraph.Spec, summary11, error) {
 	sum := summary11{Seeds: s.Seeds, Epochs: s.Epochs, Batch: s.Batch, Points: s.Points, Grid: s.Grid, PlateauFraction: s.Plateau}
-	specs, err := models11(s)
+	specs, err := s.Family.models()
 	if err != nil {
 		return nil, sum, err
 	}
@@ -135,7 +141,7 @@ func setup11(s *settings11) ([]tfgraph.Spec, summary11, error) {
 		if err != nil {
 			return nil, sum, err
 		}
-		sum.Models = append(sum.Models, model11{Model: sp.Name, Depth: s.Depths[i], Width: widthFor(s.Depths[i], s.Params), Params: n})
+		sum.Models = append(sum.Models, model11{Model: sp.Name, Depth: s.Family.Depths[i], Width: widthFor(s.Family.Depths[i], s.Family.Params), Params: n})
 	}
 	return specs, sum, nil
 }
