@@ -21,8 +21,8 @@ type settings11 struct {
 	intervalSettings
 	// Grid is the number of points of the dense prediction grid.
 	Grid int `set:"grid" range:"[2,inf)"`
-	// The training: the learning rate decays from LearningRate to a tenth of it along
-	// a cosine over the epochs.
+	// trainingSettings set the training; the learning rate decays from LearningRate to
+	// a tenth of it along a cosine over the epochs.
 	trainingSettings
 	// Seeds is the number of trainings of every model on every function, each from its
 	// own seed; seed k is shared by the depths, so they see the same data order.

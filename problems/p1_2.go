@@ -15,11 +15,12 @@ type settings12 struct {
 	// Tasks are the datasets trained on. "default" is full MNIST when present, else
 	// the embedded digits; tasks whose files are absent are skipped with a note.
 	Tasks []string `set:"tasks" range:"{default,digits,mnist,fashion-mnist,cifar10}"`
-	// The budget and LearningRate set the training (Adam, the learning rate decayed to
-	// a tenth along a cosine).
+	// budgetSettings and LearningRate set the training (Adam, the learning rate decayed
+	// to a tenth along a cosine).
 	budgetSettings
 	LearningRate float64 `set:"lr" range:"(0,inf)"`
-	// The training examples and seeds of every task; seed k is shared by the models.
+	// dataSettings give the training examples and the seeds of every task; seed k is
+	// shared by the models.
 	dataSettings
 }
 

@@ -22,7 +22,7 @@ type settings21 struct {
 	// (the seed report: 784-15-30-10 with ReLU).
 	Hidden     []int  `set:"hidden" range:"[1,inf)"`
 	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
-	// The training.
+	// trainingSettings set the training.
 	trainingSettings
 	// Every is the number of epochs between two snapshots of the parameters; the
 	// initial parameters and the last epoch are always recorded.

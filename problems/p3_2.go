@@ -17,9 +17,10 @@ type settings32 struct {
 	Widths []int `set:"widths" range:"[1,inf)"`
 	// Depth is the number of hidden layers, all of width h, with ReLU.
 	Depth int `set:"depth" range:"[1,inf)"`
-	// The training examples and the seeds; seed k is shared by the models.
+	// dataSettings give the training examples and the seeds; seed k is shared by the
+	// models.
 	dataSettings
-	// The training budget every model gets.
+	// trainingSettings set the training every model gets.
 	trainingSettings
 }
 
