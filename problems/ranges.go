@@ -170,10 +170,7 @@ func allowed(f reflect.StructField, r settingRange) string {
 // of the same group first, then one of the whole struct.
 func checkRanges(s any) error {
 	settings := settingsOf(reflect.ValueOf(s).Elem())
-	byKey := map[string]reflect.Value{}
-	for _, st := range settings {
-		byKey[st.key] = st.value
-	}
+	byKey := settingValues(settings)
 	for _, st := range settings {
 		name, f := st.key, st.field
 		if f.Type.Kind() == reflect.Bool {
@@ -212,6 +209,15 @@ func checkRanges(s any) error {
 		}
 	}
 	return nil
+}
+
+// settingValues returns the values of settings by key.
+func settingValues(settings []setting) map[string]reflect.Value {
+	out := map[string]reflect.Value{}
+	for _, st := range settings {
+		out[st.key] = st.value
+	}
+	return out
 }
 
 // boundValue returns the value of the bound named bound of a range, from the settings

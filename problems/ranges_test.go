@@ -47,10 +47,7 @@ func TestSettingRanges(t *testing.T) {
 					t.Fatalf("defaults: %v", err)
 				}
 				settings := settingsOf(reflect.ValueOf(p.Defaults(profile)).Elem())
-				byKey := map[string]reflect.Value{}
-				for _, st := range settings {
-					byKey[st.key] = st.value
-				}
+				byKey := settingValues(settings)
 				for _, st := range settings {
 					name, f := st.key, st.field
 					type probe struct{ what, value string }
