@@ -6,7 +6,6 @@ import (
 	"math"
 	"strings"
 
-	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
@@ -15,24 +14,16 @@ import (
 type settings11 struct {
 	// Functions are the targets, from data.FunctionNames.
 	Functions []string `set:"functions" range:"{sinc,sign,sin}"`
-	// Depths are the numbers of hidden layers of the models compared.
-	Depths []int `set:"depths" range:"[1,inf)"`
-	// Params is the parameter budget every model's width is chosen to meet.
-	Params int `set:"params" range:"[4,inf)"`
-	// Activation of the hidden layers.
-	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
-	// Points is the number of evenly spaced training points on [Lo, Hi].
-	Points int     `set:"points" range:"[2,inf)"`
-	Lo     float64 `set:"lo" range:"(-inf,inf)"`
-	Hi     float64 `set:"hi" range:"(lo,inf)"`
+	// Family is the family of models compared.
+	Family family11
+	// Points is the number of evenly spaced training points on the interval [Lo, Hi].
+	Points int `set:"points" range:"[2,inf)"`
+	intervalSettings
 	// Grid is the number of points of the dense prediction grid.
 	Grid int `set:"grid" range:"[2,inf)"`
-	// Optimizer, LearningRate, Epochs and Batch set the training; the learning rate
-	// decays from LearningRate to a tenth of it along a cosine over the epochs.
-	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
-	LearningRate float64 `set:"lr" range:"(0,inf)"`
-	Epochs       int     `set:"epochs" range:"[1,inf)"`
-	Batch        int     `set:"batch" range:"[1,inf)"`
+	// trainingSettings set the training; the learning rate decays from LearningRate to
+	// a tenth of it along a cosine over the epochs.
+	trainingSettings
 	// Seeds is the number of trainings of every model on every function, each from its
 	// own seed; seed k is shared by the depths, so they see the same data order.
 	Seeds int `set:"seeds" range:"[1,inf)"`
@@ -45,12 +36,41 @@ type settings11 struct {
 	StepsPerRun int `set:"steps_per_run" range:"[0,inf)"`
 }
 
+// family11 is the family of models 1-1 compares: MLPs 1-w-...-w-1 with Depths hidden
+// layers, each model of the width w that brings its parameter count closest to the
+// budget Params, with Activation in its hidden layers.
+type family11 struct {
+	Depths     []int  `set:"depths" range:"[1,inf)"`
+	Params     int    `set:"params" range:"[4,inf)"`
+	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
+}
+
+// models returns the specs of the family, one per depth, sized to the same budget.
+func (f family11) models() ([]tfgraph.Spec, error) {
+	act := tfgraph.Activation(f.Activation)
+	var specs []tfgraph.Spec
+	for _, d := range f.Depths {
+		if d < 1 {
+			return nil, fmt.Errorf("problems: 1-1: depth %d must be at least 1", d)
+		}
+		w := widthFor(d, f.Params)
+		hidden := make([]int, d)
+		for i := range hidden {
+			hidden[i] = w
+		}
+		specs = append(specs, tfgraph.MLP(fmt.Sprintf("depth-%d", d), 1, hidden, 1, act, tfgraph.MSE))
+	}
+	return specs, nil
+}
+
 func defaults11(p Profile) any {
 	s := &settings11{
-		Functions: []string{"sinc", "sign"}, Depths: []int{1, 2, 4, 7}, Params: 600, Activation: "tanh",
-		Points: 300, Lo: -1, Hi: 1, Grid: 1000,
-		Optimizer: "adam", LearningRate: 1e-2, Epochs: 1200, Batch: 300, Seeds: 5, Plateau: 0.5,
+		Functions: []string{"sinc", "sign"},
+		Family:    family11{Depths: []int{1, 2, 4, 7}, Params: 600, Activation: "tanh"},
+		Points:    300, Grid: 1000, Seeds: 5, Plateau: 0.5,
 	}
+	s.Lo, s.Hi = -1, 1
+	s.Optimizer, s.LearningRate, s.Epochs, s.Batch = "adam", 1e-2, 1200, 300
 	if p == Full {
 		s.Functions = []string{"sinc", "sign", "sin"}
 		// Full-batch Adam at 1e-2 with the cosine decay: with 5,000 epochs depth 4
@@ -88,24 +108,6 @@ func abs(x int) int {
 	return x
 }
 
-// models11 returns the specs of 1-1, one per depth, sized to the same budget.
-func models11(s *settings11) ([]tfgraph.Spec, error) {
-	act := tfgraph.Activation(s.Activation)
-	var specs []tfgraph.Spec
-	for _, d := range s.Depths {
-		if d < 1 {
-			return nil, fmt.Errorf("problems: 1-1: depth %d must be at least 1", d)
-		}
-		w := widthFor(d, s.Params)
-		hidden := make([]int, d)
-		for i := range hidden {
-			hidden[i] = w
-		}
-		specs = append(specs, tfgraph.MLP(fmt.Sprintf("depth-%d", d), 1, hidden, 1, act, tfgraph.MSE))
-	}
-	return specs, nil
-}
-
 // fit11 is one model fitted to one function over seeds, in the order of the seeds.
 type fit11 struct {
 	fn, model string
@@ -118,7 +120,7 @@ type fit11 struct {
 func units11(s *settings11, base uint64) []Unit {
 	var us []Unit
 	for fi, fn := range s.Functions {
-		for _, d := range s.Depths {
+		for _, d := range s.Family.Depths {
 			for k, seed := range seedList(base, fi, s.Seeds) {
 				us = append(us, Unit{Index: len(us), Name: fmt.Sprintf("%s depth-%d seed-%d", fn, d, k+1), Seed: seed})
 			}
@@ -130,7 +132,7 @@ func units11(s *settings11, base uint64) []Unit {
 // setup11 returns 1-1's models and the rows of its summary that the settings fix.
 func setup11(s *settings11) ([]tfgraph.Spec, summary11, error) {
 	sum := summary11{Seeds: s.Seeds, Epochs: s.Epochs, Batch: s.Batch, Points: s.Points, Grid: s.Grid, PlateauFraction: s.Plateau}
-	specs, err := models11(s)
+	specs, err := s.Family.models()
 	if err != nil {
 		return nil, sum, err
 	}
@@ -139,7 +141,7 @@ func setup11(s *settings11) ([]tfgraph.Spec, summary11, error) {
 		if err != nil {
 			return nil, sum, err
 		}
-		sum.Models = append(sum.Models, model11{Model: sp.Name, Depth: s.Depths[i], Width: widthFor(s.Depths[i], s.Params), Params: n})
+		sum.Models = append(sum.Models, model11{Model: sp.Name, Depth: s.Family.Depths[i], Width: widthFor(s.Family.Depths[i], s.Family.Params), Params: n})
 	}
 	return specs, sum, nil
 }
@@ -151,7 +153,7 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 	if err != nil {
 		return err
 	}
-	opt, err := tfgraph.ParseOptimizer(s.Optimizer)
+	opt, err := s.optimizer()
 	if err != nil {
 		return err
 	}
@@ -165,15 +167,14 @@ func run11(ctx context.Context, env *Env, rec *Recorder) error {
 	rec.DatasetInfo(strings.Join(s.Functions, ","), fmt.Sprintf("%d points on [%g, %g]; predictions on a grid of %d", s.Points, s.Lo, s.Hi, s.Grid), s.Points, 0)
 	u := 0
 	for fi, fn := range s.Functions {
-		x, y, err := data.Function(fn, s.Points, s.Lo, s.Hi)
+		train, err := s.trainingData(fn, s.Points)
 		if err != nil {
 			return fmt.Errorf("problems: 1-1: %w", err)
 		}
-		gx, gy, err := data.Function(fn, s.Grid, s.Lo, s.Hi)
+		gx, gy, err := s.sample(fn, s.Grid)
 		if err != nil {
 			return fmt.Errorf("problems: 1-1: %w", err)
 		}
-		train := &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}
 		seeds := seedList(env.Seed, fi, s.Seeds)
 		for mi, spec := range specs {
 			for k, seed := range seeds {
@@ -255,7 +256,7 @@ func finish11(_ context.Context, env *Env, rec *Recorder) error {
 	tab = tab.Split("train").Metric("final_loss")
 	var fits []fit11
 	for fi, fn := range s.Functions {
-		_, y, err := data.Function(fn, s.Points, s.Lo, s.Hi)
+		_, y, err := s.sample(fn, s.Points)
 		if err != nil {
 			return fmt.Errorf("problems: 1-1: %w", err)
 		}
@@ -292,10 +293,10 @@ func variance32(y []float32) float64 {
 
 // train11 trains one model on one function from one seed, writes its final loss and
 // its predictions on the grid under that seed, and returns the final training MSE.
-func train11(ctx context.Context, env *Env, rec *Recorder, s *settings11, spec tfgraph.Spec, train *tfgraph.Data, grid []float32, fn string, seed uint64, opt tfgraph.OptimizerKind) (float64, error) {
+func train11(ctx context.Context, env *Env, rec *Recorder, s *settings11, spec tfgraph.Spec, train *tfgraph.Data, grid []float32, fn string, seed uint64, opt tfgraph.Optimizer) (float64, error) {
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
 		Seed: seed, Session: env.session(), StepsPerRun: s.StepsPerRun,
-		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+		Optimizer: opt,
 	})
 	if err != nil {
 		return 0, err

@@ -15,20 +15,18 @@ type settings12 struct {
 	// Tasks are the datasets trained on. "default" is full MNIST when present, else
 	// the embedded digits; tasks whose files are absent are skipped with a note.
 	Tasks []string `set:"tasks" range:"{default,digits,mnist,fashion-mnist,cifar10}"`
-	// Epochs, Batch and LearningRate (Adam, decayed to a tenth along a cosine) set
-	// the training.
-	Epochs       int     `set:"epochs" range:"[1,inf)"`
-	Batch        int     `set:"batch" range:"[1,inf)"`
+	// budgetSettings and LearningRate set the training (Adam, the learning rate decayed
+	// to a tenth along a cosine).
+	budgetSettings
 	LearningRate float64 `set:"lr" range:"(0,inf)"`
-	// Train limits the training examples (0: all).
-	Train int `set:"train" range:"[0,60000]"`
-	// Seeds is the number of trainings of every model on every task, each from its
-	// own seed; seed k is shared by the models.
-	Seeds int `set:"seeds" range:"[1,inf)"`
+	// dataSettings give the training examples and the seeds of every task; seed k is
+	// shared by the models.
+	dataSettings
 }
 
 func defaults12(p Profile) any {
-	s := &settings12{Tasks: []string{"default"}, Epochs: 3, Batch: 64, LearningRate: 2e-3, Seeds: 3}
+	s := &settings12{Tasks: []string{"default"}, LearningRate: 2e-3}
+	s.Epochs, s.Batch, s.Seeds = 3, 64, 3
 	if p == Full {
 		s.Tasks = []string{"default", data.FashionMNIST, data.CIFAR10}
 		s.Epochs = 12

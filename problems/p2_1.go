@@ -22,11 +22,8 @@ type settings21 struct {
 	// (the seed report: 784-15-30-10 with ReLU).
 	Hidden     []int  `set:"hidden" range:"[1,inf)"`
 	Activation string `set:"activation" range:"{relu,tanh,sigmoid,identity}"`
-	// Optimizer, LearningRate, Epochs and Batch set the training.
-	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
-	LearningRate float64 `set:"lr" range:"(0,inf)"`
-	Epochs       int     `set:"epochs" range:"[1,inf)"`
-	Batch        int     `set:"batch" range:"[1,inf)"`
+	// trainingSettings set the training.
+	trainingSettings
 	// Every is the number of epochs between two snapshots of the parameters; the
 	// initial parameters and the last epoch are always recorded.
 	Every int `set:"every" range:"[1,inf)"`
@@ -34,21 +31,20 @@ type settings21 struct {
 	Train int `set:"train" range:"[0,60000]"`
 	// Layer is the index of the layer whose parameters get their own PCA.
 	Layer int `set:"layer" range:"[0,len(hidden)]"`
-	// SurfacePoints (odd; 0 skips them) is the number of grid points per axis of the loss
-	// surfaces around the first run's trained model, SurfaceRange the half-width of the
-	// grid along each filter-normalised random direction (Li et al. 2018 draw [-1, 1]).
-	SurfacePoints int     `set:"surface_points" range:"[0,inf)"`
-	SurfaceRange  float64 `set:"surface_range" range:"(0,inf)"`
+	// Surface is the grid of the loss surfaces around the first run's trained model,
+	// per axis of their plane of two filter-normalised random directions (Li et al.
+	// 2018 draw [-1, 1]).
+	Surface filterGrid `prefix:"surface_"`
 }
 
 func defaults21(p Profile) any {
 	s := &settings21{
 		Runs: 8, Hidden: []int{15, 30}, Activation: "relu",
-		Optimizer: "adam", LearningRate: 1e-3, Epochs: 24, Batch: 100,
-		Every: 3, Train: 0, Layer: 0, SurfacePoints: 21, SurfaceRange: 1,
+		Every: 3, Train: 0, Layer: 0, Surface: filterGrid{Points: 21, Range: 1},
 	}
+	s.Optimizer, s.LearningRate, s.Epochs, s.Batch = "adam", 1e-3, 24, 100
 	if p == Full {
-		s.Epochs, s.Batch, s.SurfacePoints = 30, 64, 41
+		s.Epochs, s.Batch, s.Surface.Points = 30, 64, 41
 	}
 	return s
 }
@@ -101,7 +97,7 @@ func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
 
 // run21 trains the runs of env's shard, each leaving its snapshots in snapshots/.
 func run21(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults21, func(s *settings21) (string, int) { return s.Optimizer, s.Train })
+	s, opt, ds, train, err := runStart(env, rec, defaults21, func(s *settings21) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
 	if err != nil {
 		return err
 	}
@@ -133,10 +129,9 @@ func stepOf21(every int) func(int) int {
 // train21 trains one seed, recording a snapshot of the parameters at the start and
 // every s.Every epochs, and returns the snapshots in epoch order. The snapshots are
 // kept in env.Dir/snapshots so that a resumed run still has those of finished runs.
-func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train, test *data.Set, run string, seed uint64, opt tfgraph.OptimizerKind) ([]snapshot, error) {
+func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train, test *data.Set, run string, seed uint64, opt tfgraph.Optimizer) ([]snapshot, error) {
 	m, err := tfgraph.New(spec, tensorData(train), tensorData(test), tfgraph.Config{
-		Seed: seed, Session: env.session(),
-		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+		Seed: seed, Session: env.session(), Optimizer: opt,
 	})
 	if err != nil {
 		return nil, err

@@ -47,10 +47,10 @@ type surface21 struct {
 // one 2-1 training, the last of its snapshots, in two planes through it: two
 // filter-normalised random directions (Li et al. 2018) over [-r, r]², and the first
 // two principal directions of its trajectory, with the snapshots projected on them
-// (loss-landscape's trajectory plot). It does nothing when s.SurfacePoints is 0; an
+// (loss-landscape's trajectory plot). It does nothing when s.Surface.Points is 0; an
 // earlier attempt's surface rows are redone.
 func surfaces21(env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train, test *data.Set, run string, seed uint64, snaps []snapshot) ([]surface21, error) {
-	n := s.SurfacePoints
+	n := s.Surface.Points
 	if n == 0 {
 		return nil, nil
 	}
@@ -82,7 +82,7 @@ func surfaces21(env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train
 	}
 	perRun := min(n*n, m.PlanePoints())
 	rec.Note("Loss surfaces around the trained model of %s: %d×%d points in the plane of two filter-normalised random directions over [-%g, %g]² and in the plane of the first two PCA directions of its trajectory (%d snapshots), %d points per session run on each split.",
-		run, n, n, s.SurfaceRange, s.SurfaceRange, len(snaps), perRun)
+		run, n, n, s.Surface.Range, s.Surface.Range, len(snaps), perRun)
 
 	random, err := filterNormalizedPlane(m, seed^0x5eed)
 	if err != nil {
@@ -105,7 +105,7 @@ func surfaces21(env *Env, rec *Recorder, s *settings21, spec tfgraph.Spec, train
 		ra, rb float64
 		ex     [2]float64
 	}{
-		{records.RunSurfaceRandom, random, s.SurfaceRange, s.SurfaceRange, [2]float64{math.NaN(), math.NaN()}},
+		{records.RunSurfaceRandom, random, s.Surface.Range, s.Surface.Range, [2]float64{math.NaN(), math.NaN()}},
 		{records.RunSurfacePCA, pca, pcaMargin * ra, pcaMargin * rb, ex},
 	}
 	var out []surface21

@@ -79,7 +79,7 @@ func init() {
 	tinyChecks["2-1"] = func(t *testing.T, res *RunResult, tab records.Table) {
 		s := tinyConfig[settings21](t, "2-1", defaults21)
 		check21(t, res.Dir, s.Runs, s.Epochs/s.Every+1)
-		checkSurfaces21(t, tab, s.SurfacePoints)
+		checkSurfaces21(t, tab, s.Surface.Points)
 		sum := mustSummary[summary21](t, res)
 		if len(sum.Runs) != s.Runs || sum.FinalTrainAcc.N != s.Runs || len(sum.PCA) != 2 || sum.InitialDistance.N != s.Runs*(s.Runs-1)/2 {
 			t.Errorf("summary %+v for %d runs", *sum, s.Runs)

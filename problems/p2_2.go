@@ -6,36 +6,16 @@ import (
 	"slices"
 
 	"hw1/problems/analysis"
-	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
 
 // settings22 are the settings of problem 2-2.
 type settings22 struct {
-	// Tasks are the gradient-norm trainings: "mnist" (the default dataset) and/or a
-	// 1-D function of data.FunctionNames.
-	Tasks []string `set:"tasks" range:"{mnist,sinc,sign,sin}"`
-
-	// MNISTHidden, MNISTEpochs, MNISTBatch and MNISTLR set the DNN (ReLU, Adam,
-	// cross-entropy) of the MNIST gradient-norm training; MNISTTrain is the number of
-	// training examples used (0: all).
-	MNISTHidden []int   `set:"mnist_hidden" range:"[1,inf)"`
-	MNISTEpochs int     `set:"mnist_epochs" range:"[1,inf)"`
-	MNISTBatch  int     `set:"mnist_batch" range:"[1,inf)"`
-	MNISTLR     float64 `set:"mnist_lr" range:"(0,inf)"`
-	MNISTTrain  int     `set:"mnist_train" range:"[0,60000]"`
-
-	// FnHidden, FnEpochs, FnBatch (0: the whole training set) and FnLR set the tanh
-	// MLP (Adam, MSE) of the gradient-norm training on a function, fitted on FnPoints
-	// points of [Lo, Hi].
-	FnHidden []int   `set:"fn_hidden" range:"[1,inf)"`
-	FnEpochs int     `set:"fn_epochs" range:"[1,inf)"`
-	FnBatch  int     `set:"fn_batch" range:"[0,inf)"`
-	FnLR     float64 `set:"fn_lr" range:"(0,inf)"`
-	FnPoints int     `set:"fn_points" range:"[2,inf)"`
-	Lo       float64 `set:"lo" range:"(-inf,inf)"`
-	Hi       float64 `set:"hi" range:"(lo,inf)"`
+	gradNormTrainings22
+	// intervalSettings give the interval of the 1-D functions, of the gradient-norm
+	// training on a function and of the minimal-ratio trainings alike.
+	intervalSettings
 
 	// Trainings is the number of networks (one seed each) driven to a point of almost
 	// zero gradient. Function and Points give their data (on [Lo, Hi]) and Hidden the
@@ -44,22 +24,11 @@ type settings22 struct {
 	Function  string `set:"function" range:"{sinc,sign,sin}"`
 	Points    int    `set:"points" range:"[2,inf)"`
 	Hidden    []int  `set:"hidden" range:"[1,inf)"`
-	// Phase1Epochs passes of Adam at Phase1LR on batches of Phase1Batch (0: the whole
-	// training set) minimise the loss.
-	Phase1Epochs int     `set:"phase1_epochs" range:"[1,inf)"`
-	Phase1LR     float64 `set:"phase1_lr" range:"(0,inf)"`
-	Phase1Batch  int     `set:"phase1_batch" range:"[0,inf)"`
-	// Phase 2 drives the end point of phase 1 to ||∇L|| < Tol over the whole training
-	// set (analysis.FindCritical): Levenberg–Marquardt steps on the residual ∇L from
-	// up to Phase2Newton exact full Hessians (0: none), each used for up to
-	// Phase2Reuse steps, with initial damping Phase2Damping relative to the largest
-	// squared eigenvalue of the Hessian; then, if still above Tol, Phase2Steps
-	// iterations of L-BFGS on ||∇L||² (0: none).
-	Phase2Newton  int     `set:"phase2_newton" range:"[0,inf)"`
-	Phase2Reuse   int     `set:"phase2_reuse" range:"[1,inf)"`
-	Phase2Damping float64 `set:"phase2_damping" range:"(0,inf)"`
-	Phase2Steps   int     `set:"phase2_steps" range:"[0,inf)"`
-	Tol           float64 `set:"tol" range:"[0,inf)"`
+	phaseOne22
+	phaseTwo22
+	// Tol is the gradient tolerance: phase 2 stops once ||∇L|| < Tol over the whole
+	// training set, and an end point below it counts as converged.
+	Tol float64 `set:"tol" range:"[0,inf)"`
 	// EigTol is the tolerance of "eigenvalue > 0": an eigenvalue of the Hessian counts
 	// as positive when it exceeds EigTol. The spectrum has no gap between zero and
 	// positive eigenvalues, so the minimal ratio depends on it; the default 1e-5 is
@@ -74,9 +43,61 @@ type settings22 struct {
 	// models (the networks are too small to use more than one core each); the results
 	// do not depend on it.
 	Workers int `set:"workers" range:"[1,64]"`
-	// DensityRuns is the number of end points, the first ones, whose Hessian also gets
-	// its spectral density by stochastic Lanczos quadrature (DensityProbes start vectors
-	// of DensityIters Lanczos iterations), to be drawn beside the exact spectrum.
+	densities22
+}
+
+// gradNormTrainings22 sets the gradient-norm trainings. Tasks are the trainings:
+// "mnist" (the default dataset) and/or a 1-D function of data.FunctionNames.
+// MNISTHidden, MNISTEpochs, MNISTBatch and MNISTLR set the DNN (ReLU, Adam,
+// cross-entropy) of the MNIST training, on MNISTTrain training examples (0: all).
+// FnHidden, FnEpochs, FnBatch (0: the whole training set) and FnLR set the tanh MLP
+// (Adam, MSE) of the training on a function, fitted on FnPoints points of the
+// interval.
+type gradNormTrainings22 struct {
+	Tasks       []string `set:"tasks" range:"{mnist,sinc,sign,sin}"`
+	MNISTHidden []int    `set:"mnist_hidden" range:"[1,inf)"`
+	MNISTEpochs int      `set:"mnist_epochs" range:"[1,inf)"`
+	MNISTBatch  int      `set:"mnist_batch" range:"[1,inf)"`
+	MNISTLR     float64  `set:"mnist_lr" range:"(0,inf)"`
+	MNISTTrain  int      `set:"mnist_train" range:"[0,60000]"`
+	FnHidden    []int    `set:"fn_hidden" range:"[1,inf)"`
+	FnEpochs    int      `set:"fn_epochs" range:"[1,inf)"`
+	FnBatch     int      `set:"fn_batch" range:"[0,inf)"`
+	FnLR        float64  `set:"fn_lr" range:"(0,inf)"`
+	FnPoints    int      `set:"fn_points" range:"[2,inf)"`
+}
+
+// phaseOne22 sets phase 1 of the minimal-ratio trainings: Phase1Epochs passes of Adam
+// at Phase1LR on batches of Phase1Batch (0: the whole training set) minimise the loss.
+type phaseOne22 struct {
+	Phase1Epochs int     `set:"phase1_epochs" range:"[1,inf)"`
+	Phase1LR     float64 `set:"phase1_lr" range:"(0,inf)"`
+	Phase1Batch  int     `set:"phase1_batch" range:"[0,inf)"`
+}
+
+// phaseTwo22 sets phase 2, which drives the end point of phase 1 to ||∇L|| < Tol (see
+// settings22) over the whole training set (analysis.FindCritical): Levenberg–Marquardt steps on the
+// residual ∇L from up to Phase2Newton exact full Hessians (0: none), each used for up
+// to Phase2Reuse steps, with initial damping Phase2Damping relative to the largest
+// squared eigenvalue of the Hessian; then, if still above Tol, Phase2Steps iterations
+// of L-BFGS on ||∇L||² (0: none).
+type phaseTwo22 struct {
+	Phase2Newton  int     `set:"phase2_newton" range:"[0,inf)"`
+	Phase2Reuse   int     `set:"phase2_reuse" range:"[1,inf)"`
+	Phase2Damping float64 `set:"phase2_damping" range:"(0,inf)"`
+	Phase2Steps   int     `set:"phase2_steps" range:"[0,inf)"`
+}
+
+// newton returns the settings of analysis.FindCritical.
+func (p phaseTwo22) newton() analysis.NewtonSettings {
+	return analysis.NewtonSettings{Iterations: p.Phase2Newton, Reuse: p.Phase2Reuse, Damping: p.Phase2Damping, Fallback: p.Phase2Steps}
+}
+
+// densities22 sets the spectral densities: DensityRuns is the number of end points, the
+// first ones, whose Hessian also gets its spectral density by stochastic Lanczos
+// quadrature (DensityProbes start vectors of DensityIters Lanczos iterations), to be
+// drawn beside the exact spectrum.
+type densities22 struct {
 	DensityRuns   int `set:"density_runs" range:"[0,inf)"`
 	DensityProbes int `set:"density_probes" range:"[1,inf)"`
 	DensityIters  int `set:"density_iters" range:"[1,inf)"`
@@ -90,15 +111,21 @@ type settings22 struct {
 // epochs, 400 Hessians and 2,000 L-BFGS iterations.
 func defaults22(p Profile) any {
 	s := &settings22{
-		Tasks:       []string{"mnist", "sinc"},
-		MNISTHidden: []int{32, 32}, MNISTEpochs: 3, MNISTBatch: 64, MNISTLR: 1e-3,
-		FnHidden: []int{20, 20}, FnEpochs: 3000, FnBatch: 0, FnLR: 3e-3, FnPoints: 300, Lo: -1, Hi: 1,
-		Trainings: 100, Function: "sinc", Points: 128, Hidden: []int{10, 10},
-		Phase1Epochs: 1500, Phase1LR: 0.01, Phase1Batch: 32,
-		Phase2Newton: 60, Phase2Reuse: 25, Phase2Damping: 1e-3, Phase2Steps: 300, Tol: 1e-4, EigTol: 1e-5,
-		AbsTols: []float64{0, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
-		RelTols: []float64{1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
-		Workers: 2, DensityRuns: 4, DensityProbes: 50, DensityIters: 20,
+		gradNormTrainings22: gradNormTrainings22{
+			Tasks:       []string{"mnist", "sinc"},
+			MNISTHidden: []int{32, 32}, MNISTEpochs: 3, MNISTBatch: 64, MNISTLR: 1e-3,
+			FnHidden: []int{20, 20}, FnEpochs: 3000, FnBatch: 0, FnLR: 3e-3, FnPoints: 300,
+		},
+		intervalSettings: intervalSettings{Lo: -1, Hi: 1},
+		Trainings:        100, Function: "sinc", Points: 128, Hidden: []int{10, 10},
+		phaseOne22:  phaseOne22{Phase1Epochs: 1500, Phase1LR: 0.01, Phase1Batch: 32},
+		phaseTwo22:  phaseTwo22{Phase2Newton: 60, Phase2Reuse: 25, Phase2Damping: 1e-3, Phase2Steps: 300},
+		Tol:         1e-4,
+		EigTol:      1e-5,
+		AbsTols:     []float64{0, 1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
+		RelTols:     []float64{1e-8, 1e-6, 1e-5, 1e-4, 1e-3},
+		Workers:     2,
+		densities22: densities22{DensityRuns: 4, DensityProbes: 50, DensityIters: 20},
 	}
 	if p == Full {
 		s.MNISTEpochs, s.FnEpochs = 10, 20000
@@ -209,12 +236,12 @@ func gradNormTraining(ctx context.Context, env *Env, rec *Recorder, s *settings2
 		spec = tfgraph.MLP("dnn", set.Dim(), s.MNISTHidden, set.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
 		train, epochs, batch, lr = tensorData(set), s.MNISTEpochs, s.MNISTBatch, s.MNISTLR
 	} else {
-		x, y, err := data.Function(task, s.FnPoints, s.Lo, s.Hi)
+		fn, err := s.trainingData(task, s.FnPoints)
 		if err != nil {
 			return fmt.Errorf("problems: 2-2: %w", err)
 		}
 		spec = tfgraph.MLP(model22, 1, s.FnHidden, 1, tfgraph.Tanh, tfgraph.MSE)
-		train, epochs, batch, lr = &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, s.FnEpochs, s.FnBatch, s.FnLR
+		train, epochs, batch, lr = fn, s.FnEpochs, s.FnBatch, s.FnLR
 	}
 	m, err := tfgraph.New(spec, train, nil, tfgraph.Config{
 		Seed: seed, Session: env.session(),

@@ -9,7 +9,6 @@ import (
 	"gonum.org/v1/gonum/floats"
 
 	"hw1/problems/analysis"
-	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
@@ -54,11 +53,11 @@ func minimalFrom(v map[string]float64) minimalResult {
 
 // minimalData returns the training data of the minimal-ratio trainings.
 func minimalData(s *settings22) (*tfgraph.Data, error) {
-	x, y, err := data.Function(s.Function, s.Points, s.Lo, s.Hi)
+	train, err := s.trainingData(s.Function, s.Points)
 	if err != nil {
 		return nil, fmt.Errorf("problems: 2-2: %w", err)
 	}
-	return &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, nil
+	return train, nil
 }
 
 // minimalRatios runs the minimal-ratio trainings of units that belong to env's shard
@@ -297,9 +296,7 @@ func trainToCritical(ctx context.Context, s *settings22, spec tfgraph.Spec, trai
 		return r, err
 	}
 	r.Phase1Loss, r.Phase1GradNorm = loss, floats.Norm(g, 2)
-	c, err := analysis.FindCritical(ctx, modelFunc{an}, theta, s.Tol, analysis.NewtonSettings{
-		Iterations: s.Phase2Newton, Reuse: s.Phase2Reuse, Damping: s.Phase2Damping, Fallback: s.Phase2Steps,
-	})
+	c, err := analysis.FindCritical(ctx, modelFunc{an}, theta, s.Tol, s.newton())
 	if err != nil {
 		return r, err
 	}

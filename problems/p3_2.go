@@ -17,24 +17,17 @@ type settings32 struct {
 	Widths []int `set:"widths" range:"[1,inf)"`
 	// Depth is the number of hidden layers, all of width h, with ReLU.
 	Depth int `set:"depth" range:"[1,inf)"`
-	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train" range:"[0,60000]"`
-	// Epochs, Batch, Optimizer and LearningRate are the training budget every model
-	// gets.
-	Epochs       int     `set:"epochs" range:"[1,inf)"`
-	Batch        int     `set:"batch" range:"[1,inf)"`
-	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
-	LearningRate float64 `set:"lr" range:"(0,inf)"`
-	// Seeds is the number of trainings of every model, each from its own seed; seed k
-	// is shared by the models.
-	Seeds int `set:"seeds" range:"[1,inf)"`
+	// dataSettings give the training examples and the seeds; seed k is shared by the
+	// models.
+	dataSettings
+	// trainingSettings set the training every model gets.
+	trainingSettings
 }
 
 func defaults32(p Profile) any {
-	s := &settings32{
-		Widths: []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}, Depth: 1,
-		Train: 2000, Epochs: 12, Batch: 64, Optimizer: "adam", LearningRate: 1e-3, Seeds: 3,
-	}
+	s := &settings32{Widths: []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024}, Depth: 1}
+	s.Train, s.Seeds = 2000, 3
+	s.Optimizer, s.LearningRate, s.Epochs, s.Batch = "adam", 1e-3, 12, 64
 	if p == Full {
 		s.Widths = []int{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}
 		s.Train = 0
@@ -88,7 +81,7 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 	if len(s.Widths) == 0 || s.Depth < 1 || s.Epochs < 1 {
 		return fmt.Errorf("problems: 3-2: need widths, depth >= 1 and epochs >= 1")
 	}
-	opt, ds, train, err := env.startTraining(rec, s.Optimizer, s.Train)
+	opt, ds, train, err := env.startTraining(rec, s.optimizerSettings, s.Train)
 	if err != nil {
 		return err
 	}
@@ -169,11 +162,10 @@ type measured32 struct {
 // train32 trains the index-th model of the sweep from one seed and writes its final
 // train and test loss and accuracy at step index of the sweep run under that seed;
 // first also writes the parameter count, once per model and without a seed.
-func train32(ctx context.Context, env *Env, rec *Recorder, s *settings32, spec tfgraph.Spec, train, test *tfgraph.Data, index int, seed uint64, first bool, opt tfgraph.OptimizerKind) (measured32, error) {
+func train32(ctx context.Context, env *Env, rec *Recorder, s *settings32, spec tfgraph.Spec, train, test *tfgraph.Data, index int, seed uint64, first bool, opt tfgraph.Optimizer) (measured32, error) {
 	var out measured32
 	m, err := tfgraph.New(spec, train, test, tfgraph.Config{
-		Seed: seed, Session: env.session(),
-		Optimizer: tfgraph.Optimizer{Kind: opt, LearningRate: s.LearningRate},
+		Seed: seed, Session: env.session(), Optimizer: opt,
 	})
 	if err != nil {
 		return out, err

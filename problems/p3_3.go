@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 
+	"gonum.org/v1/gonum/mat"
+
+	"hw1/problems/analysis"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
@@ -14,69 +17,101 @@ import (
 type settings33 struct {
 	// Hidden are the widths of the ReLU hidden layers of the MLP every model uses.
 	Hidden []int `set:"hidden" range:"[1,inf)"`
-	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train" range:"[0,60000]"`
-	// Seeds is the number of seeds every batch size trains with (initial weights and
-	// batch order); the interpolations use the first.
-	Seeds int `set:"seeds" range:"[1,inf)"`
-	// TargetAccuracy and TargetLoss are the common criterion of Keskar et al.'s
-	// protocol: every model trains until its accuracy on its whole training set is at
-	// least TargetAccuracy, or (TargetLoss > 0) its training loss is at most
-	// TargetLoss, checked after every epoch, within StepBudget steps. A model that
-	// misses it is marked and left out of the comparison.
-	TargetAccuracy float64 `set:"target_accuracy" range:"(0,1]"`
-	TargetLoss     float64 `set:"target_loss" range:"[0,inf)"`
-	StepBudget     int     `set:"step_budget" range:"[1,inf)"`
-	// Optimizer and LearningRate set the training. LearningRate is the rate of every
-	// batch size, or with LinearScaling the rate at batch ScalingBase, scaled by
-	// batch/ScalingBase (Goyal et al.'s linear scaling rule).
-	Optimizer     string  `set:"optimizer" range:"{sgd,momentum,adam}"`
-	LearningRate  float64 `set:"lr" range:"(0,inf)"`
-	LinearScaling bool    `set:"linear_scaling"`
-	ScalingBase   int     `set:"scaling_base" range:"[1,inf)"`
+	// dataSettings give the training examples and the seeds every batch size trains
+	// with (initial weights and batch order); the interpolations use the first seed.
+	dataSettings
+	criterion33
+	rate33
 	// Batches are the batch sizes of part 2 (log-spaced); a batch larger than the
 	// training set is the whole set. The smallest and the largest are compared.
 	Batches []int `set:"batches" range:"[1,inf)"`
-	// PairBatches are the batch sizes of the two models of the batch interpolation.
-	PairBatches []int `set:"pair_batches" range:"[1,inf)" len:"2"`
-	// PairLRs are the learning rates of the two models of the learning-rate
-	// interpolation, both trained with batch PairLRBatch.
-	PairLRs     []float64 `set:"pair_lrs" range:"(0,inf)" len:"2"`
-	PairLRBatch int       `set:"pair_lr_batch" range:"[1,inf)"`
-	// Alphas is the number of evenly spaced α in [AlphaMin, AlphaMax]; 0 and 1 are
-	// always added when they fall between grid points.
-	Alphas   int     `set:"alphas" range:"[2,inf)"`
-	AlphaMin float64 `set:"alpha_min" range:"(-inf,inf)"`
-	AlphaMax float64 `set:"alpha_max" range:"(alpha_min,inf)"`
+	pairs33
+	alphaGrid33
 	// SensitivityExamples is the number of test examples (the first ones) the
 	// sensitivity averages over; 0 means all.
 	SensitivityExamples int `set:"sensitivity_examples" range:"[0,10000]"`
-	// SharpnessEps are the box sizes ε of the sharpness; SharpnessIters the number of
-	// projected gradient ascent steps, each SharpnessStep times the box's half-width
-	// per coordinate in the direction of the gradient's sign. Subspace is the
-	// dimension of the random subspace (see randomSubspace, one per model) in which
-	// the sharpness is also measured; 0 skips it.
+	sharpness33
+	hessian33
+	// Filter is the grid of the loss along a filter-normalised direction through each
+	// model of the interpolations (see filterProfiles).
+	Filter filterGrid `prefix:"filter_"`
+}
+
+// criterion33 is the common criterion of Keskar et al.'s protocol: every model trains
+// until its accuracy on its whole training set is at least TargetAccuracy, or
+// (TargetLoss > 0) its training loss is at most TargetLoss, checked after every
+// epoch, within StepBudget steps. A model that misses it is marked and left out of
+// the comparison.
+type criterion33 struct {
+	TargetAccuracy float64 `set:"target_accuracy" range:"(0,1]"`
+	TargetLoss     float64 `set:"target_loss" range:"[0,inf)"`
+	StepBudget     int     `set:"step_budget" range:"[1,inf)"`
+}
+
+// met reports whether an epoch that ended with st meets the criterion.
+func (c criterion33) met(st EpochStats) bool {
+	return st.TrainAcc >= c.TargetAccuracy || (c.TargetLoss > 0 && st.TrainLoss <= c.TargetLoss)
+}
+
+// rate33 sets the training: Optimizer at LearningRate for every batch size, or with
+// LinearScaling at the rate LearningRate for batch ScalingBase, scaled by
+// batch/ScalingBase (Goyal et al.'s linear scaling rule); see lr33.
+type rate33 struct {
+	optimizerSettings
+	LinearScaling bool `set:"linear_scaling"`
+	ScalingBase   int  `set:"scaling_base" range:"[1,inf)"`
+}
+
+// pairs33 are the models of the two interpolations: PairBatches are the batch sizes
+// of the two models of the batch interpolation, and PairLRs the learning rates of the
+// two models of the learning-rate interpolation, both trained with batch PairLRBatch.
+type pairs33 struct {
+	PairBatches []int     `set:"pair_batches" range:"[1,inf)" len:"2"`
+	PairLRs     []float64 `set:"pair_lrs" range:"(0,inf)" len:"2"`
+	PairLRBatch int       `set:"pair_lr_batch" range:"[1,inf)"`
+}
+
+// sharpness33 sets the sharpness: SharpnessEps are the box sizes ε, SharpnessIters the
+// number of projected gradient ascent steps, each SharpnessStep times the box's
+// half-width per coordinate in the direction of the gradient's sign. Subspace is the
+// dimension of the random subspace (see randomSubspace, one per model) in which the
+// sharpness is also measured; 0 skips it.
+type sharpness33 struct {
 	SharpnessEps   []float64 `set:"sharpness_eps" range:"(0,inf)"`
 	SharpnessIters int       `set:"sharpness_iters" range:"[1,inf)"`
 	SharpnessStep  float64   `set:"sharpness_step" range:"(0,inf)"`
 	Subspace       int       `set:"subspace" range:"[0,inf)"`
-	// SpectrumIters Lanczos iterations give the largest Hessian eigenvalue and
-	// SpectrumProbes Rademacher probes Hutchinson's trace of the training loss on the
-	// first SpectrumExamples training examples (0: all) at the end of every training
-	// of the sweep; SpectrumIters 0 skips both.
+}
+
+// options returns the options of the sharpness of box size eps in the subspace a (nil:
+// the full space) of randomSubspace, whose columns are orthogonal.
+func (s sharpness33) options(eps float64, a *mat.Dense) analysis.SharpnessOptions {
+	return analysis.SharpnessOptions{Eps: eps, Iters: s.SharpnessIters, Step: s.SharpnessStep, Subspace: a, Orthogonal: true}
+}
+
+// alphaGrid33 is the grid of the interpolations: Alphas evenly spaced α in [AlphaMin,
+// AlphaMax], with 0 and 1 added when they fall between grid points.
+type alphaGrid33 struct {
+	Alphas   int     `set:"alphas" range:"[2,inf)"`
+	AlphaMin float64 `set:"alpha_min" range:"(-inf,inf)"`
+	AlphaMax float64 `set:"alpha_max" range:"(alpha_min,inf)"`
+}
+
+// alphas returns the values of α of the grid.
+func (g alphaGrid33) alphas() []float64 { return analysis.Grid(g.Alphas, g.AlphaMin, g.AlphaMax, 0, 1) }
+
+// hessian33 sets what 3-3 measures of the Hessian of the training loss of every model
+// of the sweep, on its first SpectrumExamples training examples (0: all):
+// SpectrumIters Lanczos iterations give its largest eigenvalue and SpectrumProbes
+// Rademacher probes Hutchinson's trace, and DensityRuns Rademacher start vectors of
+// DensityIters Lanczos iterations each its spectral density (stochastic Lanczos
+// quadrature). SpectrumIters 0 skips all three, DensityRuns 0 the density.
+type hessian33 struct {
 	SpectrumIters    int `set:"spectrum_iters" range:"[0,inf)"`
 	SpectrumProbes   int `set:"spectrum_probes" range:"[2,inf)"`
 	SpectrumExamples int `set:"spectrum_examples" range:"[0,60000]"`
-	// DensityRuns Rademacher start vectors of DensityIters Lanczos iterations each give
-	// the spectral density of the same Hessian (stochastic Lanczos quadrature) for every
-	// model of the sweep; DensityRuns 0 skips it, as SpectrumIters 0 does.
-	DensityRuns  int `set:"density_runs" range:"[0,inf)"`
-	DensityIters int `set:"density_iters" range:"[1,inf)"`
-	// FilterPoints (odd; 0 skips it) is the number of points on [-FilterRange,
-	// FilterRange] of the loss along a filter-normalised direction through each
-	// model of the interpolations (Li et al. 2018).
-	FilterPoints int     `set:"filter_points" range:"[0,inf)"`
-	FilterRange  float64 `set:"filter_range" range:"(0,inf)"`
+	DensityRuns      int `set:"density_runs" range:"[0,inf)"`
+	DensityIters     int `set:"density_iters" range:"[1,inf)"`
 }
 
 // defaults33 returns 3-3's settings. The quick profile trains a 784-64-64-10 MLP on the
@@ -91,23 +126,24 @@ type settings33 struct {
 // 41 (quick) or 51 (full) points of [-1, 1].
 func defaults33(p Profile) any {
 	s := &settings33{
-		Hidden: []int{64, 64}, Train: 1024, Seeds: 3, SensitivityExamples: 500,
-		TargetAccuracy: 0.99, StepBudget: 2000,
-		Optimizer: "adam", LearningRate: 1e-3, ScalingBase: 64,
-		Batches: []int{16, 64, 256, 1024}, PairBatches: []int{64, 1024},
-		PairLRs: []float64{1e-3, 1e-2}, PairLRBatch: 64,
-		Alphas: 61, AlphaMin: -1, AlphaMax: 2,
-		SharpnessEps: []float64{1e-3, 5e-4}, SharpnessIters: 10, SharpnessStep: 0.5, Subspace: 100,
-		SpectrumIters: 10, SpectrumProbes: 10, SpectrumExamples: 256,
-		DensityRuns: 3, DensityIters: 10, FilterPoints: 41, FilterRange: 1,
+		Hidden: []int{64, 64}, SensitivityExamples: 500,
+		criterion33: criterion33{TargetAccuracy: 0.99, StepBudget: 2000},
+		Batches:     []int{16, 64, 256, 1024},
+		pairs33:     pairs33{PairBatches: []int{64, 1024}, PairLRs: []float64{1e-3, 1e-2}, PairLRBatch: 64},
+		alphaGrid33: alphaGrid33{Alphas: 61, AlphaMin: -1, AlphaMax: 2},
+		sharpness33: sharpness33{SharpnessEps: []float64{1e-3, 5e-4}, SharpnessIters: 10, SharpnessStep: 0.5, Subspace: 100},
+		hessian33:   hessian33{SpectrumIters: 10, SpectrumProbes: 10, SpectrumExamples: 256, DensityRuns: 3, DensityIters: 10},
+		Filter:      filterGrid{Points: 41, Range: 1},
 	}
+	s.Train, s.Seeds = 1024, 3
+	s.Optimizer, s.LearningRate, s.ScalingBase = "adam", 1e-3, 64
 	if p == Full {
 		s.Hidden, s.Train, s.Seeds, s.StepBudget, s.SensitivityExamples = []int{256, 256}, 0, 5, 20000, 0
 		s.Batches = []int{16, 64, 256, 1024, 6000}
 		s.PairBatches = []int{256, 6000}
 		s.SharpnessIters, s.SharpnessStep = 20, 0.25
 		s.SpectrumIters, s.SpectrumProbes, s.SpectrumExamples = 30, 50, 6000
-		s.DensityRuns, s.DensityIters, s.FilterPoints = 3, 30, 51
+		s.DensityRuns, s.DensityIters, s.Filter.Points = 3, 30, 51
 	}
 	return s
 }
@@ -159,7 +195,7 @@ type sharp33 struct {
 // batch-size sweep, each followed by its sensitivity, sharpness and Hessian spectrum,
 // and the models of the interpolations that the sweep does not train (see plan33).
 func run33(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults33, func(s *settings33) (string, int) { return s.Optimizer, s.Train })
+	s, opt, ds, train, err := runStart(env, rec, defaults33, func(s *settings33) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
 	if err != nil {
 		return err
 	}
@@ -211,7 +247,7 @@ type exp33 struct {
 	env                 *Env
 	rec                 *Recorder
 	s                   *settings33
-	opt                 tfgraph.OptimizerKind
+	opt                 tfgraph.Optimizer // the update rule; every configuration sets its own rate
 	spec                tfgraph.Spec
 	trainData, testData *tfgraph.Data
 	data                records.ParamsData
@@ -258,7 +294,7 @@ func (x *exp33) train(ctx context.Context, c config33) (*trained33, error) {
 	t := &trained33{name: name, cfg: c, seed: seedFor(x.env.Seed, c.seed)}
 	m, err := tfgraph.New(x.spec, x.trainData, x.testData, tfgraph.Config{
 		Seed: t.seed, Session: x.env.session(),
-		Optimizer: tfgraph.Optimizer{Kind: x.opt, LearningRate: c.lr},
+		Optimizer: tfgraph.Optimizer{Kind: x.opt.Kind, LearningRate: c.lr},
 	})
 	if err != nil {
 		return nil, err
@@ -266,15 +302,12 @@ func (x *exp33) train(ctx context.Context, c config33) (*trained33, error) {
 	defer m.Close()
 	perEpoch := (x.ntrain + c.batch - 1) / c.batch
 	epochs := (x.s.StepBudget + perEpoch - 1) / perEpoch
-	met := func(st EpochStats) bool {
-		return st.TrainAcc >= x.s.TargetAccuracy || (x.s.TargetLoss > 0 && st.TrainLoss <= x.s.TargetLoss)
-	}
 	last, err := fit(ctx, x.env, x.rec, m, fitOptions{Run: run33Train, Model: name, Seed: records.SeedOf(t.seed),
-		Epochs: epochs, Batch: c.batch, EvalTrain: true, Until: met})
+		Epochs: epochs, Batch: c.batch, EvalTrain: true, Until: x.s.met})
 	if err != nil {
 		return nil, err
 	}
-	t.reached, t.steps = met(last), m.Steps()
+	t.reached, t.steps = x.s.met(last), m.Steps()
 	if t.trainLoss, t.trainAcc, err = m.Evaluate(tfgraph.Train); err != nil {
 		return nil, err
 	}

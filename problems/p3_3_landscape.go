@@ -37,15 +37,15 @@ func (x *exp33) density(t *trained33) error {
 
 // filterProfiles writes the training and test loss and accuracy of each model of ts
 // along one filter-normalised random direction through it (Li et al. 2018's 1-D plot
-// of small- and large-batch minima): θ + a·d for s.FilterPoints values of a evenly
-// spaced on [-s.FilterRange, s.FilterRange], where d is one Gaussian draw (the same
+// of small- and large-batch minima): θ + a·d for s.Filter.Points values of a evenly
+// spaced on [-s.Filter.Range, s.Filter.Range], where d is one Gaussian draw (the same
 // for every model) rescaled per neuron to the norm of the model's own weights into it,
 // with the biases left at zero. The rows go to run filter-<run>, model t.name, step the
 // index of a, with a as metric offset (empty split). It returns, for each model, the
-// rise of the training loss at the grid offset nearest s.FilterRange/2 (see
-// filterRise), and does nothing with s.FilterPoints 0.
+// rise of the training loss at the grid offset nearest s.Filter.Range/2 (see
+// filterRise), and does nothing with s.Filter.Points 0.
 func (x *exp33) filterProfiles(run string, ts ...*trained33) ([]filterRise, error) {
-	n := x.s.FilterPoints
+	n := x.s.Filter.Points
 	if n == 0 {
 		return nil, nil
 	}
@@ -53,7 +53,7 @@ func (x *exp33) filterProfiles(run string, ts ...*trained33) ([]filterRise, erro
 		return nil, fmt.Errorf("problems: 3-3: filter_points must be odd and at least 3, got %d", n)
 	}
 	m := x.meas
-	grid := symmetricGrid(n, x.s.FilterRange)
+	grid := symmetricGrid(n, x.s.Filter.Range)
 	zero, none := make([]float64, n), make([]float64, m.NumParams())
 	out := records.RunFilterPrefix + run
 	start := time.Now()

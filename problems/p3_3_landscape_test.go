@@ -58,7 +58,7 @@ func checkLandscape33(t *testing.T, sum summary33, tab records.Table, s *setting
 	}
 	for _, run := range []string{records.RunInterpBatch, records.RunInterpLR} {
 		rows := tab.Run(records.RunFilterPrefix + run)
-		if s.FilterPoints == 0 {
+		if s.Filter.Points == 0 {
 			if len(rows) != 0 {
 				t.Errorf("%s: %d rows with the profiles off", run, len(rows))
 			}
@@ -71,14 +71,14 @@ func checkLandscape33(t *testing.T, sum summary33, tab records.Table, s *setting
 		for _, m := range rows.Models() {
 			for _, split := range []string{records.SplitTrain, records.SplitTest} {
 				loss := rows.Model(m).Split(split).Metric(records.MetricLoss)
-				if len(loss) != s.FilterPoints {
-					t.Fatalf("%s %s %s: %d losses, want %d", run, m, split, len(loss), s.FilterPoints)
+				if len(loss) != s.Filter.Points {
+					t.Fatalf("%s %s %s: %d losses, want %d", run, m, split, len(loss), s.Filter.Points)
 				}
 				for _, r := range loss {
 					k := r.Key()
 					k.Split = ""
 					a, ok := offsets[k]
-					if !ok || math.Abs(a) > s.FilterRange*(1+1e-12) || !(r.Value > 0) || math.IsInf(r.Value, 0) {
+					if !ok || math.Abs(a) > s.Filter.Range*(1+1e-12) || !(r.Value > 0) || math.IsInf(r.Value, 0) {
 						t.Errorf("%s %s %s step %d: loss %v at offset %v", run, m, split, r.Step, r.Value, a)
 					}
 					if a != 0 || split != records.SplitTrain {
@@ -100,15 +100,15 @@ func checkLandscape33(t *testing.T, sum summary33, tab records.Table, s *setting
 func checkRises33(t *testing.T, sum summary33, tab records.Table, s *settings33) {
 	t.Helper()
 	for _, in := range sum.Interpolations {
-		if s.FilterPoints == 0 {
+		if s.Filter.Points == 0 {
 			if in.FilterOffset != 0 || in.Theta1FilterRise != 0 || in.Theta2FilterRise != 0 {
 				t.Errorf("%s: filter rises %+v with the profiles off", in.Run, in)
 			}
 			continue
 		}
-		step := 2 * s.FilterRange / float64(s.FilterPoints-1)
-		if math.Abs(in.FilterOffset-s.FilterRange/2) > step/2+1e-12 {
-			t.Errorf("%s: offset %v, want the grid point nearest %v (spacing %v)", in.Run, in.FilterOffset, s.FilterRange/2, step)
+		step := 2 * s.Filter.Range / float64(s.Filter.Points-1)
+		if math.Abs(in.FilterOffset-s.Filter.Range/2) > step/2+1e-12 {
+			t.Errorf("%s: offset %v, want the grid point nearest %v (spacing %v)", in.Run, in.FilterOffset, s.Filter.Range/2, step)
 		}
 		rows := tab.Run(records.RunFilterPrefix + in.Run)
 		offsets := rows.Values(records.MetricOffset)

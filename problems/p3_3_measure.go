@@ -38,7 +38,7 @@ func (x *exp33) measure(t *trained33, bi int) error {
 	defer bar.Close()
 	for _, eps := range s.SharpnessEps {
 		for _, a := range spaces {
-			sh, err := analysis.Sharpness(modelFunc{m}, t.params, analysis.SharpnessOptions{Eps: eps, Iters: s.SharpnessIters, Step: s.SharpnessStep, Subspace: a, Orthogonal: true})
+			sh, err := analysis.Sharpness(modelFunc{m}, t.params, s.options(eps, a))
 			if err != nil {
 				return err
 			}
@@ -173,7 +173,7 @@ func interpolate33(ctx context.Context, env *Env, rec *Recorder, eval *tfgraph.M
 			return in, err
 		}
 	}
-	alphas := analysis.Grid(s.Alphas, s.AlphaMin, s.AlphaMax, 0, 1)
+	alphas := s.alphas()
 	in.Alphas = len(alphas)
 	rec.Note("%s: θ1 is %s, θ2 is %s (seed 1).", run, t1.name, t2.name)
 	bar := env.progress(len(alphas), run)

@@ -152,10 +152,10 @@ func (env *Env) loadTrain(n int) (*data.Dataset, *data.Set, error) {
 }
 
 // startTraining does what the problems that train on the dataset do before their
-// first model: it parses the optimizer named optimizer, loads the first n training
+// first model: it returns the optimizer that o names, loads the first n training
 // examples of the chosen dataset (all when n <= 0) and records the data's sizes.
-func (env *Env) startTraining(rec *Recorder, optimizer string, n int) (tfgraph.OptimizerKind, *data.Dataset, *data.Set, error) {
-	opt, err := tfgraph.ParseOptimizer(optimizer)
+func (env *Env) startTraining(rec *Recorder, o optimizerSettings, n int) (tfgraph.Optimizer, *data.Dataset, *data.Set, error) {
+	opt, err := o.optimizer()
 	if err != nil {
 		return opt, nil, nil, err
 	}
@@ -169,17 +169,17 @@ func (env *Env) startTraining(rec *Recorder, optimizer string, n int) (tfgraph.O
 
 // runStart begins the run of a problem that trains on the dataset: it loads the
 // settings of type T (recorded in the manifest, see loadSettings) and then does what
-// startTraining does with the optimizer and the number of training examples that
-// training reads from them.
-func runStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, training func(*T) (optimizer string, examples int)) (*T, tfgraph.OptimizerKind, *data.Dataset, *data.Set, error) {
+// startTraining does with the optimizer settings and the number of training examples
+// that training reads from them.
+func runStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, training func(*T) (optimizerSettings, int)) (*T, tfgraph.Optimizer, *data.Dataset, *data.Set, error) {
 	s, err := loadSettings[T](env, rec, defaults)
 	if err != nil {
-		return nil, "", nil, nil, err
+		return nil, tfgraph.Optimizer{}, nil, nil, err
 	}
 	optimizer, n := training(s)
 	opt, ds, train, err := env.startTraining(rec, optimizer, n)
 	if err != nil {
-		return nil, "", nil, nil, err
+		return nil, tfgraph.Optimizer{}, nil, nil, err
 	}
 	return s, opt, ds, train, nil
 }

@@ -164,44 +164,27 @@ func allowed(f reflect.StructField, r settingRange) string {
 	return fmt.Sprintf("a comma-separated list of %s values, each %s", n, r.describe(t.Elem().Kind()))
 }
 
-// checkRanges checks every `set`-tagged field of the struct s points to against its
-// `range` and `len` tags. A field with neither, other than a bool, is a programmer
-// mistake reported as an error too, so that no setting goes unchecked.
+// checkRanges checks every setting of the struct s points to against its `range` and
+// `len` tags. A setting with neither, other than a bool, is a programmer mistake
+// reported as an error too, so that no setting goes unchecked. A bound names a setting
+// of the same group first, then one of the whole struct.
 func checkRanges(s any) error {
-	v := reflect.ValueOf(s).Elem()
-	typ := v.Type()
-	value := func(name string) (float64, bool) {
-		list, isLen := strings.CutPrefix(name, "len(")
-		if isLen {
-			name = strings.TrimSuffix(list, ")")
-		}
-		for i := 0; i < typ.NumField(); i++ {
-			if typ.Field(i).Tag.Get("set") != name {
-				continue
-			}
-			if f := v.Field(i); isLen && f.Kind() == reflect.Slice {
-				return float64(f.Len()), true
-			} else if x, ok := number(f); ok && !isLen {
-				return x, true
-			}
-		}
-		return 0, false
-	}
-	for i := 0; i < typ.NumField(); i++ {
-		f := typ.Field(i)
-		name := f.Tag.Get("set")
-		if name == "" || f.Type.Kind() == reflect.Bool {
+	settings := settingsOf(reflect.ValueOf(s).Elem())
+	byKey := settingValues(settings)
+	for _, st := range settings {
+		name, f := st.key, st.field
+		if f.Type.Kind() == reflect.Bool {
 			continue
 		}
 		tag := f.Tag.Get("range")
 		if tag == "" {
 			return fmt.Errorf("problems: setting %s declares no range", name)
 		}
-		r, err := parseRange(tag, value)
+		r, err := parseRange(tag, func(bound string) (float64, bool) { return boundValue(byKey, st.prefix, bound) })
 		if err != nil {
 			return err
 		}
-		fv := v.Field(i)
+		fv := st.value
 		bad := &SettingError{Name: name, Value: formatSetting(fv), Allowed: allowed(f, r)}
 		elems := []reflect.Value{fv}
 		if fv.Kind() == reflect.Slice {
@@ -226,6 +209,38 @@ func checkRanges(s any) error {
 		}
 	}
 	return nil
+}
+
+// settingValues returns the values of settings by key.
+func settingValues(settings []setting) map[string]reflect.Value {
+	out := map[string]reflect.Value{}
+	for _, st := range settings {
+		out[st.key] = st.value
+	}
+	return out
+}
+
+// boundValue returns the value of the bound named bound of a range, from the settings
+// by key: a setting's number, or len(name), the number of values of a list setting.
+// The name is looked up with the group's prefix first.
+func boundValue(byKey map[string]reflect.Value, prefix, bound string) (float64, bool) {
+	name, isLen := strings.CutPrefix(bound, "len(")
+	if isLen {
+		name = strings.TrimSuffix(name, ")")
+	}
+	f, ok := byKey[prefix+name]
+	if !ok {
+		f, ok = byKey[name]
+	}
+	switch {
+	case !ok:
+		return 0, false
+	case isLen && f.Kind() == reflect.Slice:
+		return float64(f.Len()), true
+	case isLen:
+		return 0, false
+	}
+	return number(f)
 }
 
 // inRange reports whether the scalar e lies in r.

@@ -46,32 +46,16 @@ func TestSettingRanges(t *testing.T) {
 				if err := CheckSettings(p.Name, profile, nil); err != nil {
 					t.Fatalf("defaults: %v", err)
 				}
-				s := reflect.ValueOf(p.Defaults(profile)).Elem()
-				typ := s.Type()
-				for i := 0; i < typ.NumField(); i++ {
-					f := typ.Field(i)
-					name := f.Tag.Get("set")
-					if name == "" {
-						continue
-					}
+				settings := settingsOf(reflect.ValueOf(p.Defaults(profile)).Elem())
+				byKey := settingValues(settings)
+				for _, st := range settings {
+					name, f := st.key, st.field
 					type probe struct{ what, value string }
 					var probes []probe
 					if f.Type.Kind() == reflect.Bool {
 						probes = append(probes, probe{"unparsable", "maybe"})
 					} else {
-						r, err := parseRange(f.Tag.Get("range"), func(n string) (float64, bool) {
-							vals := reflect.ValueOf(p.Defaults(profile)).Elem()
-							for j := 0; j < typ.NumField(); j++ {
-								if typ.Field(j).Tag.Get("set") == n {
-									x, ok := number(vals.Field(j))
-									return x, ok
-								}
-								if "len("+typ.Field(j).Tag.Get("set")+")" == n {
-									return float64(vals.Field(j).Len()), true
-								}
-							}
-							return 0, false
-						})
+						r, err := parseRange(f.Tag.Get("range"), func(n string) (float64, bool) { return boundValue(byKey, st.prefix, n) })
 						if err != nil {
 							t.Fatalf("%s: %v", name, err)
 						}
@@ -85,7 +69,7 @@ func TestSettingRanges(t *testing.T) {
 						}
 						if f.Type.Kind() == reflect.Slice {
 							if l := f.Tag.Get("len"); l != "" {
-								probes = append(probes, probe{"too few values", formatSetting(s.Field(i).Slice(0, 1))})
+								probes = append(probes, probe{"too few values", formatSetting(st.value.Slice(0, 1))})
 							}
 						}
 					}

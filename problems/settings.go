@@ -7,21 +7,53 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"hw1/problems/data"
+	"hw1/tfgraph"
 )
 
-// applyOverrides sets the fields of the struct s points to from overrides, matching
-// each key with a field's `set` tag. Ints, floats, strings, bools and comma-separated
+// A settings struct declares each setting as a field tagged `set:"key"`. A field
+// without a `set` tag whose type is a struct is a group of settings, listed in its
+// place: an embedded group's settings keep their keys, and a named group's keys take
+// the prefix of its `prefix` tag, so that one group type can serve two families of
+// settings ("surface_points" and "filter_points").
+
+// setting is one setting of a settings struct: its key, its field and its value.
+type setting struct {
+	key    string
+	prefix string // the prefix of the group the setting belongs to, "" at the top
+	field  reflect.StructField
+	value  reflect.Value
+}
+
+// settingsOf returns the settings of the struct v, groups included, in the order of
+// their declaration.
+func settingsOf(v reflect.Value) []setting {
+	return appendSettings(nil, v, "")
+}
+
+func appendSettings(out []setting, v reflect.Value, prefix string) []setting {
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Type().Field(i)
+		if key := f.Tag.Get("set"); key != "" {
+			out = append(out, setting{key: prefix + key, prefix: prefix, field: f, value: v.Field(i)})
+		} else if f.Type.Kind() == reflect.Struct {
+			out = appendSettings(out, v.Field(i), prefix+f.Tag.Get("prefix"))
+		}
+	}
+	return out
+}
+
+// applyOverrides sets the settings of the struct s points to from overrides, matching
+// each key with a setting's key. Ints, floats, strings, bools and comma-separated
 // lists of ints, floats or strings are understood. An unknown key or a value that does
 // not parse is a *SettingError naming both.
 func applyOverrides(s any, overrides map[string]string) error {
-	v := reflect.ValueOf(s).Elem()
-	fields := map[string]int{}
+	fields := map[string]setting{}
 	var names []string
-	for i := 0; i < v.NumField(); i++ {
-		if tag := v.Type().Field(i).Tag.Get("set"); tag != "" {
-			fields[tag] = i
-			names = append(names, tag)
-		}
+	for _, st := range settingsOf(reflect.ValueOf(s).Elem()) {
+		fields[st.key] = st
+		names = append(names, st.key)
 	}
 	sort.Strings(names)
 	keys := make([]string, 0, len(overrides))
@@ -30,14 +62,13 @@ func applyOverrides(s any, overrides map[string]string) error {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		i, ok := fields[k]
+		st, ok := fields[k]
 		if !ok {
 			return &SettingError{Name: k, Value: overrides[k], Allowed: strings.Join(names, ", "), Unknown: true}
 		}
-		if err := setValue(v.Field(i), overrides[k]); err != nil {
-			f := v.Type().Field(i)
-			r, _ := parseRange(f.Tag.Get("range"), func(string) (float64, bool) { return math.NaN(), true })
-			return &SettingError{Name: k, Value: overrides[k], Allowed: allowed(f, r)}
+		if err := setValue(st.value, overrides[k]); err != nil {
+			r, _ := parseRange(st.field.Tag.Get("range"), func(string) (float64, bool) { return math.NaN(), true })
+			return &SettingError{Name: k, Value: overrides[k], Allowed: allowed(st.field, r)}
 		}
 	}
 	return nil
@@ -86,7 +117,7 @@ func setValue(f reflect.Value, s string) error {
 	return nil
 }
 
-// settingsMap returns the `set`-tagged fields of the struct s points to, for the
+// settingsMap returns the settings of the struct s points to by key, for the
 // manifest.
 func settingsMap(s any) map[string]any {
 	v := reflect.ValueOf(s)
@@ -94,15 +125,13 @@ func settingsMap(s any) map[string]any {
 		v = v.Elem()
 	}
 	out := map[string]any{}
-	for i := 0; i < v.NumField(); i++ {
-		if tag := v.Type().Field(i).Tag.Get("set"); tag != "" {
-			out[tag] = v.Field(i).Interface()
-		}
+	for _, st := range settingsOf(v) {
+		out[st.key] = st.value.Interface()
 	}
 	return out
 }
 
-// SettingNames returns the names a problem's settings struct accepts.
+// settingNames returns the keys a problem's settings struct accepts, sorted.
 func settingNames(s any) []string {
 	var out []string
 	for k := range settingsMap(s) {
@@ -137,4 +166,74 @@ func settingsFor[T any](env *Env, defaults func(Profile) any) (*T, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// The groups of settings that several problems share follow. A problem embeds a group
+// where its settings mean what the group's comments say; its own comment on the
+// embedded field adds what is particular to it.
+
+// optimizerSettings are the update rule of a training and its learning rate.
+type optimizerSettings struct {
+	// Optimizer is the update rule (tfgraph.ParseOptimizer) and LearningRate its step
+	// size.
+	Optimizer    string  `set:"optimizer" range:"{sgd,momentum,adam}"`
+	LearningRate float64 `set:"lr" range:"(0,inf)"`
+}
+
+// optimizer returns the update rule the settings name, at their learning rate.
+func (o optimizerSettings) optimizer() (tfgraph.Optimizer, error) {
+	kind, err := tfgraph.ParseOptimizer(o.Optimizer)
+	return tfgraph.Optimizer{Kind: kind, LearningRate: o.LearningRate}, err
+}
+
+// budgetSettings are the budget of a training: Epochs passes over the training set in
+// batches of Batch examples.
+type budgetSettings struct {
+	Epochs int `set:"epochs" range:"[1,inf)"`
+	Batch  int `set:"batch" range:"[1,inf)"`
+}
+
+// trainingSettings are the optimizer and the budget of a training.
+type trainingSettings struct {
+	optimizerSettings
+	budgetSettings
+}
+
+// dataSettings are how much of the dataset a problem trains on and how often: Train
+// is the number of training examples used (the first ones; 0 means all), and Seeds
+// the number of trainings of every model, each from its own seed.
+type dataSettings struct {
+	Train int `set:"train" range:"[0,60000]"`
+	Seeds int `set:"seeds" range:"[1,inf)"`
+}
+
+// intervalSettings are the interval [Lo, Hi] on which a problem samples its 1-D
+// functions (data.Function).
+type intervalSettings struct {
+	Lo float64 `set:"lo" range:"(-inf,inf)"`
+	Hi float64 `set:"hi" range:"(lo,inf)"`
+}
+
+// sample returns n evenly spaced points of function fn on the interval and its values
+// there.
+func (iv intervalSettings) sample(fn string, n int) (x, y []float32, err error) {
+	return data.Function(fn, n, iv.Lo, iv.Hi)
+}
+
+// trainingData returns n evenly spaced points of function fn on the interval as a
+// model's training data.
+func (iv intervalSettings) trainingData(fn string, n int) (*tfgraph.Data, error) {
+	x, y, err := iv.sample(fn, n)
+	if err != nil {
+		return nil, err
+	}
+	return &tfgraph.Data{X: x, Shape: []int{1}, Targets: y}, nil
+}
+
+// filterGrid is a grid of offsets along filter-normalised random directions through a
+// trained model (Li et al. 2018): Points values (odd; 0 skips the grid) evenly spaced
+// on [-Range, Range] per direction. Problems name it with a key prefix.
+type filterGrid struct {
+	Points int     `set:"points" range:"[0,inf)"`
+	Range  float64 `set:"range" range:"(0,inf)"`
 }
