@@ -27,8 +27,8 @@ type settings21 struct {
 	// Every is the number of epochs between two snapshots of the parameters; the
 	// initial parameters and the last epoch are always recorded.
 	Every int `set:"every" range:"[1,inf)"`
-	// Train is the number of training examples used (the first ones); 0 means all.
-	Train int `set:"train" range:"[0,60000]"`
+	// examplesSettings give the training examples; by default all of them.
+	examplesSettings
 	// Layer is the index of the layer whose parameters get their own PCA.
 	Layer int `set:"layer" range:"[0,len(hidden)]"`
 	// Surface is the grid of the loss surfaces around the first run's trained model,
@@ -40,7 +40,7 @@ type settings21 struct {
 func defaults21(p Profile) any {
 	s := &settings21{
 		Runs: 8, Hidden: []int{15, 30}, Activation: "relu",
-		Every: 3, Train: 0, Layer: 0, Surface: filterGrid{Points: 21, Range: 1},
+		Every: 3, Layer: 0, Surface: filterGrid{Points: 21, Range: 1},
 	}
 	s.Optimizer, s.LearningRate, s.Epochs, s.Batch = "adam", 1e-3, 24, 100
 	if p == Full {
@@ -69,15 +69,31 @@ func units21(s *settings21, base uint64) []Unit {
 	return us
 }
 
+// model checks 2-1's settings and returns the MLP that every run trains on the
+// examples of train.
+func (s *settings21) model(train *data.Set) (tfgraph.Spec, error) {
+	if s.Runs < 2 || s.Epochs < 1 || s.Every < 1 {
+		return tfgraph.Spec{}, fmt.Errorf("problems: 2-1: need runs >= 2, epochs >= 1 and every >= 1 (got %d, %d, %d)", s.Runs, s.Epochs, s.Every)
+	}
+	return tfgraph.MLP(model21, train.Dim(), s.Hidden, train.Classes, tfgraph.Activation(s.Activation), tfgraph.CrossEntropy), nil
+}
+
 // setup21 checks 2-1's settings and returns its model and its two PCA views.
 func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
-	if s.Runs < 2 || s.Epochs < 1 || s.Every < 1 {
-		return tfgraph.Spec{}, nil, fmt.Errorf("problems: 2-1: need runs >= 2, epochs >= 1 and every >= 1 (got %d, %d, %d)", s.Runs, s.Epochs, s.Every)
-	}
-	spec := tfgraph.MLP(model21, train.Dim(), s.Hidden, train.Classes, tfgraph.Activation(s.Activation), tfgraph.CrossEntropy)
-	params, _, err := spec.Check()
+	spec, err := s.model(train)
 	if err != nil {
 		return spec, nil, err
+	}
+	views, err := s.views(spec)
+	return spec, views, err
+}
+
+// views returns the two PCA views of 2-1's model spec: the parameters of layer
+// s.Layer, and all of them.
+func (s *settings21) views(spec tfgraph.Spec) ([]pcaView, error) {
+	params, _, err := spec.Check()
+	if err != nil {
+		return nil, err
 	}
 	views := []pcaView{{split: "pca-layer", lo: -1}, {split: "pca-model", lo: 0}}
 	for _, p := range params {
@@ -90,18 +106,18 @@ func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
 		views[1].hi = p.Offset + p.Size
 	}
 	if views[0].lo < 0 {
-		return spec, nil, fmt.Errorf("problems: 2-1: layer %d of %s has no parameters", s.Layer, spec.Name)
+		return nil, fmt.Errorf("problems: 2-1: layer %d of %s has no parameters", s.Layer, spec.Name)
 	}
-	return spec, views, nil
+	return views, nil
 }
 
 // run21 trains the runs of env's shard, each leaving its snapshots in snapshots/.
 func run21(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults21, func(s *settings21) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
+	s, opt, ds, train, spec, err := runStart[settings21](env, rec, defaults21)
 	if err != nil {
 		return err
 	}
-	spec, views, err := setup21(s, train)
+	views, err := s.views(spec)
 	if err != nil {
 		return err
 	}

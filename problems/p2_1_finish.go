@@ -21,7 +21,7 @@ func snapshotPath(dir, run string) string {
 // first run's trained model (in the PCA plane of its trajectory among others) and the
 // typed summary.
 func finish21(_ context.Context, env *Env, rec *Recorder) error {
-	s, ds, train, err := finishStart(env, rec, defaults21, func(s *settings21) int { return s.Train })
+	s, ds, train, err := finishStart[settings21](env, rec, defaults21)
 	if err != nil {
 		return err
 	}

@@ -72,23 +72,18 @@ func units31(s *settings31, base uint64) []Unit {
 	return us
 }
 
-// setup31 checks 3-1's settings and returns its model.
-func setup31(s *settings31, train *data.Set) (tfgraph.Spec, int, error) {
+// model checks 3-1's settings and returns the ReLU MLP that every repetition trains on
+// the examples of train, with random and with true labels.
+func (s *settings31) model(train *data.Set) (tfgraph.Spec, error) {
 	if s.Epochs < 1 || !(s.Target > 0 && s.Target <= 1) {
-		return tfgraph.Spec{}, 0, fmt.Errorf("problems: 3-1: need epochs >= 1 and 0 < target <= 1, got %d and %g", s.Epochs, s.Target)
+		return tfgraph.Spec{}, fmt.Errorf("problems: 3-1: need epochs >= 1 and 0 < target <= 1, got %d and %g", s.Epochs, s.Target)
 	}
-	spec := tfgraph.MLP(mlpName(train.Dim(), s.Hidden, train.Classes), train.Dim(), s.Hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
-	n, err := spec.NumParams()
-	return spec, n, err
+	return reluMLP(train, s.Hidden), nil
 }
 
 // run31 trains the units of env's shard.
 func run31(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults31, func(s *settings31) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
-	if err != nil {
-		return err
-	}
-	spec, _, err := setup31(s, train)
+	s, opt, ds, train, spec, err := runStart[settings31](env, rec, defaults31)
 	if err != nil {
 		return err
 	}
@@ -116,11 +111,15 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 
 // finish31 summarises 3-1 from the last recorded epoch of every training.
 func finish31(_ context.Context, env *Env, rec *Recorder) error {
-	s, ds, train, err := finishStart(env, rec, defaults31, func(s *settings31) int { return s.Train })
+	s, ds, train, err := finishStart[settings31](env, rec, defaults31)
 	if err != nil {
 		return err
 	}
-	spec, n, err := setup31(s, train)
+	spec, err := s.model(train)
+	if err != nil {
+		return err
+	}
+	n, err := spec.NumParams()
 	if err != nil {
 		return err
 	}
@@ -218,6 +217,12 @@ func train31(ctx context.Context, env *Env, rec *Recorder, s *settings31, spec t
 	o.epochs, o.reached = last.Epoch, o.trainAcc >= s.Target
 	env.log().Info("3-1", "run", run, "seed", seed, "epochs", last.Epoch, "train_accuracy", o.trainAcc, "test_accuracy", o.testAcc)
 	return o, nil
+}
+
+// reluMLP returns the MLP classifier of train's examples with ReLU hidden layers of the
+// given widths, named by its layer widths (see mlpName).
+func reluMLP(train *data.Set, hidden []int) tfgraph.Spec {
+	return tfgraph.MLP(mlpName(train.Dim(), hidden, train.Classes), train.Dim(), hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
 }
 
 // mlpName names an MLP by its layer widths: "mlp-784-512-512-10".

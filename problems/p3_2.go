@@ -69,7 +69,7 @@ func spec32(s *settings32, train *data.Set, h int) tfgraph.Spec {
 	for j := range hidden {
 		hidden[j] = h
 	}
-	return tfgraph.MLP(mlpName(train.Dim(), hidden, train.Classes), train.Dim(), hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
+	return reluMLP(train, hidden)
 }
 
 // run32 trains the models of env's shard.
@@ -81,7 +81,7 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 	if len(s.Widths) == 0 || s.Depth < 1 || s.Epochs < 1 {
 		return fmt.Errorf("problems: 3-2: need widths, depth >= 1 and epochs >= 1")
 	}
-	opt, ds, train, err := env.startTraining(rec, s.optimizerSettings, s.Train)
+	opt, ds, train, err := env.startTraining(rec, s)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func run32(ctx context.Context, env *Env, rec *Recorder) error {
 
 // finish32 summarises 3-2 from the sweep's rows of every model and seed.
 func finish32(_ context.Context, env *Env, rec *Recorder) error {
-	s, ds, train, err := finishStart(env, rec, defaults32, func(s *settings32) int { return s.Train })
+	s, ds, train, err := finishStart[settings32](env, rec, defaults32)
 	if err != nil {
 		return err
 	}

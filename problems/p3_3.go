@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"hw1/problems/analysis"
+	"hw1/problems/data"
 	"hw1/problems/records"
 	"hw1/tfgraph"
 )
@@ -148,6 +149,11 @@ func defaults33(p Profile) any {
 	return s
 }
 
+// model returns the ReLU MLP that every model of 3-3 is, on the examples of train.
+func (s *settings33) model(train *data.Set) (tfgraph.Spec, error) {
+	return reluMLP(train, s.Hidden), nil
+}
+
 // The runs of 3-3. Every training writes its curves under run33Train; the
 // interpolations and the batch-size sweep, which plots reads, have runs of their own.
 const (
@@ -195,12 +201,11 @@ type sharp33 struct {
 // batch-size sweep, each followed by its sensitivity, sharpness and Hessian spectrum,
 // and the models of the interpolations that the sweep does not train (see plan33).
 func run33(ctx context.Context, env *Env, rec *Recorder) error {
-	s, opt, ds, train, err := runStart(env, rec, defaults33, func(s *settings33) (optimizerSettings, int) { return s.optimizerSettings, s.Train })
+	s, opt, ds, train, spec, err := runStart[settings33](env, rec, defaults33)
 	if err != nil {
 		return err
 	}
-	x := &exp33{env: env, rec: rec, s: s, opt: opt, done: map[config33]*trained33{}}
-	x.spec = tfgraph.MLP(mlpName(train.Dim(), s.Hidden, train.Classes), train.Dim(), s.Hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
+	x := &exp33{env: env, rec: rec, s: s, opt: opt, spec: spec, done: map[config33]*trained33{}}
 	x.trainData, x.testData = tensorData(train), tensorData(ds.Test)
 	x.data = setData(rec.man.Dataset, "train", train.N)
 	x.ntrain = train.N

@@ -90,7 +90,7 @@ func units33(env *Env) ([]Unit, error) {
 // along a filter-normalised direction through each of them, and writes the typed
 // summary.
 func finish33(ctx context.Context, env *Env, rec *Recorder) error {
-	s, ds, train, err := finishStart(env, rec, defaults33, func(s *settings33) int { return s.Train })
+	s, ds, train, err := finishStart[settings33](env, rec, defaults33)
 	if err != nil {
 		return err
 	}

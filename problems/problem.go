@@ -151,15 +151,31 @@ func (env *Env) loadTrain(n int) (*data.Dataset, *data.Set, error) {
 	return ds, firstN(ds.Train, n), nil
 }
 
+// trainingGroups are what the settings of a problem that trains on the dataset give
+// through the groups they embed: the update rule (optimizerSettings) and the number of
+// training examples (examplesSettings).
+type trainingGroups interface {
+	optimizer() (tfgraph.Optimizer, error)
+	examples() int
+}
+
+// modelSettings are the settings of a problem that trains one model on the dataset
+// (2-1, 3-1, 3-3): besides the training groups, model checks the settings and returns
+// the model to train on the examples of train.
+type modelSettings interface {
+	trainingGroups
+	model(train *data.Set) (tfgraph.Spec, error)
+}
+
 // startTraining does what the problems that train on the dataset do before their
-// first model: it returns the optimizer that o names, loads the first n training
-// examples of the chosen dataset (all when n <= 0) and records the data's sizes.
-func (env *Env) startTraining(rec *Recorder, o optimizerSettings, n int) (tfgraph.Optimizer, *data.Dataset, *data.Set, error) {
-	opt, err := o.optimizer()
+// first model: it returns the optimizer that g names, loads the first g.examples()
+// training examples of the chosen dataset (all when 0) and records the data's sizes.
+func (env *Env) startTraining(rec *Recorder, g trainingGroups) (tfgraph.Optimizer, *data.Dataset, *data.Set, error) {
+	opt, err := g.optimizer()
 	if err != nil {
 		return opt, nil, nil, err
 	}
-	ds, train, err := env.loadTrain(n)
+	ds, train, err := env.loadTrain(g.examples())
 	if err != nil {
 		return opt, nil, nil, err
 	}
@@ -167,33 +183,40 @@ func (env *Env) startTraining(rec *Recorder, o optimizerSettings, n int) (tfgrap
 	return opt, ds, train, nil
 }
 
-// runStart begins the run of a problem that trains on the dataset: it loads the
-// settings of type T (recorded in the manifest, see loadSettings) and then does what
-// startTraining does with the optimizer settings and the number of training examples
-// that training reads from them.
-func runStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, training func(*T) (optimizerSettings, int)) (*T, tfgraph.Optimizer, *data.Dataset, *data.Set, error) {
-	s, err := loadSettings[T](env, rec, defaults)
-	if err != nil {
-		return nil, tfgraph.Optimizer{}, nil, nil, err
+// runStart begins the run of a problem that trains one model on the dataset: it loads
+// the settings of type T (recorded in the manifest, see loadSettings), does what
+// startTraining does with them, and builds and checks the model they give for the
+// training examples. Called as runStart[settings31](env, rec, defaults31).
+func runStart[T any, PT interface {
+	*T
+	modelSettings
+}](env *Env, rec *Recorder, defaults func(Profile) any) (s *T, opt tfgraph.Optimizer, ds *data.Dataset, train *data.Set, spec tfgraph.Spec, err error) {
+	if s, err = loadSettings[T](env, rec, defaults); err != nil {
+		return
 	}
-	optimizer, n := training(s)
-	opt, ds, train, err := env.startTraining(rec, optimizer, n)
-	if err != nil {
-		return nil, tfgraph.Optimizer{}, nil, nil, err
+	if opt, ds, train, err = env.startTraining(rec, PT(s)); err != nil {
+		return
 	}
-	return s, opt, ds, train, nil
+	if spec, err = PT(s).model(train); err != nil {
+		return
+	}
+	_, _, err = spec.Check()
+	return
 }
 
 // finishStart begins the finish step of a problem that trains on the dataset: it
 // loads the settings of type T (recorded in the manifest, see loadSettings) and the
-// data the run trained on (see finishData), with the number of training examples that
-// examples reads from the settings.
-func finishStart[T any](env *Env, rec *Recorder, defaults func(Profile) any, examples func(*T) int) (*T, *data.Dataset, *data.Set, error) {
+// data the run trained on (see finishData), with the number of training examples the
+// settings give. Called as finishStart[settings31](env, rec, defaults31).
+func finishStart[T any, PT interface {
+	*T
+	examples() int
+}](env *Env, rec *Recorder, defaults func(Profile) any) (*T, *data.Dataset, *data.Set, error) {
 	s, err := loadSettings[T](env, rec, defaults)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	ds, train, err := env.finishData(rec, examples(s))
+	ds, train, err := env.finishData(rec, PT(s).examples())
 	if err != nil {
 		return nil, nil, nil, err
 	}

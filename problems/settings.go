@@ -199,11 +199,20 @@ type trainingSettings struct {
 	budgetSettings
 }
 
-// dataSettings are how much of the dataset a problem trains on and how often: Train
-// is the number of training examples used (the first ones; 0 means all), and Seeds
-// the number of trainings of every model, each from its own seed.
-type dataSettings struct {
+// examplesSettings are how much of the dataset a problem trains on: Train is the
+// number of training examples used (the first ones; 0 means all).
+type examplesSettings struct {
 	Train int `set:"train" range:"[0,60000]"`
+}
+
+// examples returns the number of training examples the settings ask for; 0 means all.
+func (e examplesSettings) examples() int { return e.Train }
+
+// dataSettings are how much of the dataset a problem trains on and how often: the
+// training examples used, and Seeds the number of trainings of every model, each from
+// its own seed.
+type dataSettings struct {
+	examplesSettings
 	Seeds int `set:"seeds" range:"[1,inf)"`
 }
 
