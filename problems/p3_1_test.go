@@ -11,9 +11,7 @@ import (
 // every repetition the MLP fits training labels drawn at random while its test
 // accuracy stays near chance, and the true labels are fitted in fewer epochs.
 func TestProblem31FitsRandomLabels(t *testing.T) {
-	res, tab := runQuick(t, "3-1")
-	s := mustSummary[summary31](t, res)
-	set := defaults31(Quick).(*settings31)
+	res, tab, s, set := runQuickSummary[summary31, settings31](t, "3-1")
 	check31(t, s, tab, set.Seeds, true)
 	if s.Train < 4000 {
 		t.Errorf("quick 3-1 trains on %d digits, want at least 4,000 (8,000 does not fit the budget)", s.Train)

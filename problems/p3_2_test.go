@@ -12,9 +12,7 @@ import (
 // accuracy that grows with size in every seed (the largest models fit the training
 // set, the smallest cannot).
 func TestProblem32ParamSweep(t *testing.T) {
-	res, tab := runQuick(t, "3-2")
-	s := mustSummary[summary32](t, res)
-	set := defaults32(Quick).(*settings32)
+	res, tab, s, set := runQuickSummary[summary32, settings32](t, "3-2")
 	check32(t, s, tab, set.Seeds, len(set.Widths))
 	if r := float64(s.Models[len(s.Models)-1].Params) / float64(s.Models[0].Params); r < 100 {
 		t.Errorf("parameter counts span %.0fx, want at least 100x", r)

@@ -120,6 +120,20 @@ func tinyConfig[T any](t *testing.T, name string, defaults func(Profile) any) *T
 	return s
 }
 
+// runQuickSummary runs problem name's quick profile as runQuick does and returns its
+// result and records with its typed summary, decoded as an S, and the quick
+// profile's settings, which must be a *T.
+func runQuickSummary[S, T any](t *testing.T, name string) (*RunResult, records.Table, *S, *T) {
+	t.Helper()
+	res, tab := runQuick(t, name)
+	p, _ := Lookup(name)
+	set, ok := p.Defaults(Quick).(*T)
+	if !ok {
+		t.Fatalf("%s: quick settings are %T, not %T", name, p.Defaults(Quick), set)
+	}
+	return res, tab, mustSummary[S](t, res), set
+}
+
 // mustSummary returns the typed summary of res as a T, failing the test when it does
 // not decode.
 func mustSummary[T any](t *testing.T, res *RunResult) *T {
