@@ -7,7 +7,8 @@ import (
 )
 
 // This file holds what the typed summaries and answers of several problems share: a
-// model's final accuracies and losses over seeds, effects between two named models,
+// model's final accuracies and losses over seeds, the sizes of the data and the
+// network, effects between two named models,
 // grouped by the function or task they were measured on, the verdict an answer draws
 // from one, and accuracies in percent.
 
@@ -28,6 +29,14 @@ func finalsOf(trainAcc, testAcc, trainLoss, testLoss []float64) finals {
 		TrainAccuracy: records.NewEstimate(trainAcc), TestAccuracy: records.NewEstimate(testAcc),
 		TrainLoss: records.NewEstimate(trainLoss), TestLoss: records.NewEstimate(testLoss),
 	}
+}
+
+// sizes are the data and the network of a problem whose models all have the same:
+// the number of training and test examples and the number of parameters.
+type sizes struct {
+	TrainExamples int `json:"train_examples"`
+	TestExamples  int `json:"test_examples"`
+	Params        int `json:"params"`
 }
 
 // namedEffect returns pairedEffect(va, vb), the effect of model a with the values va

@@ -11,12 +11,10 @@ import (
 
 // summary33 is the typed summary of 3-3.
 type summary33 struct {
-	TrainExamples int    `json:"train_examples"`
-	TestExamples  int    `json:"test_examples"`
-	Params        int    `json:"params"`
-	Seeds         int    `json:"seeds"`
-	Criterion     string `json:"criterion"`
-	LearningRate  string `json:"learning_rate"`
+	sizes
+	Seeds        int    `json:"seeds"`
+	Criterion    string `json:"criterion"`
+	LearningRate string `json:"learning_rate"`
 	// Models has one row per batch size; its estimates are over the seeds that met
 	// the criterion.
 	Models []batch33 `json:"models"`
@@ -89,7 +87,7 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 	if err != nil {
 		return err
 	}
-	sum := summary33{TrainExamples: x.ntrain, TestExamples: x.testData.N(), Params: n, Seeds: s.Seeds,
+	sum := summary33{sizes: sizes{TrainExamples: x.ntrain, TestExamples: x.testData.N(), Params: n}, Seeds: s.Seeds,
 		Criterion:    fmt.Sprintf("training accuracy >= %g%%%s within %d steps", 100*s.TargetAccuracy, targetLossText(s.TargetLoss), s.StepBudget),
 		LearningRate: x.lrText(), Interpolations: interps, Missed: []string{}}
 	by := map[int][]*trained33{}

@@ -132,27 +132,31 @@ func TestFinalsOf(t *testing.T) {
 	}
 }
 
-// TestFinalsKeys checks that every summary row embedding finals writes its four keys
-// flat among the row's own, together and in one order.
-func TestFinalsKeys(t *testing.T) {
-	want := []string{"train_accuracy", "test_accuracy", "train_loss", "test_loss"}
+// TestSharedKeys checks that every summary or row embedding finals or sizes writes
+// their keys flat among its own, together and in one order.
+func TestSharedKeys(t *testing.T) {
+	finalKeys := []string{"train_accuracy", "test_accuracy", "train_loss", "test_loss"}
+	sizeKeys := []string{"train_examples", "test_examples", "params"}
 	cases := []struct {
 		name string
-		row  any
+		v    any
+		want []string
 	}{
-		{"1-2 model", model12{}},
-		{"3-1 labelling", labelling31{}},
-		{"3-2 model", model32{}},
+		{"1-2 model", model12{}, finalKeys},
+		{"3-1 labelling", labelling31{}, finalKeys},
+		{"3-2 model", model32{}, finalKeys},
+		{"2-1 summary", summary21{}, sizeKeys},
+		{"3-3 summary", summary33{}, sizeKeys},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			keys, err := summaryKeys(c.row)
+			keys, err := summaryKeys(c.v)
 			if err != nil {
 				t.Fatal(err)
 			}
-			i := slices.Index(keys, want[0])
-			if i < 0 || i+len(want) > len(keys) || !slices.Equal(keys[i:i+len(want)], want) {
-				t.Errorf("keys %v, want %v together in this order", keys, want)
+			i := slices.Index(keys, c.want[0])
+			if i < 0 || i+len(c.want) > len(keys) || !slices.Equal(keys[i:i+len(c.want)], c.want) {
+				t.Errorf("keys %v, want %v together in this order", keys, c.want)
 			}
 		})
 	}
