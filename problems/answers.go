@@ -8,9 +8,8 @@ import (
 
 // This file holds what the typed summaries and answers of several problems share: a
 // model's final accuracies and losses over seeds, the sizes of the data and the
-// network, effects between two named models,
-// grouped by the function or task they were measured on, the verdict an answer draws
-// from one, and accuracies in percent.
+// network, effects between two named models, grouped by the function or task they
+// were measured on, the verdict an answer draws from one, and accuracies in percent.
 
 // finals are a model's final training and test accuracy and loss over seeds
 // (accuracies as fractions). Embedded in a summary's row, they add the keys
@@ -31,8 +30,9 @@ func finalsOf(trainAcc, testAcc, trainLoss, testLoss []float64) finals {
 	}
 }
 
-// sizes are the data and the network of a problem whose models all have the same:
-// the number of training and test examples and the number of parameters.
+// sizes are the sizes of the data and of the network in a problem whose models all
+// share them: the number of training and test examples, and the number of parameters
+// of each model.
 type sizes struct {
 	TrainExamples int `json:"train_examples"`
 	TestExamples  int `json:"test_examples"`
