@@ -145,6 +145,7 @@ func TestSharedKeys(t *testing.T) {
 		{"1-2 model", model12{}, finalKeys},
 		{"3-1 labelling", labelling31{}, finalKeys},
 		{"3-2 model", model32{}, finalKeys},
+		{"3-3 batch", batch33{}, finalKeys},
 		{"2-1 summary", summary21{}, sizeKeys},
 		{"3-3 summary", summary33{}, sizeKeys},
 	}
