@@ -7,32 +7,36 @@ import (
 )
 
 // This file holds what the typed summaries and answers of several problems share: a
-// model's final accuracies and losses over seeds, effects between two named models,
-// grouped by the function or task they were measured on, the verdict an answer draws
-// from one, and accuracies in percent.
+// model's final accuracies and losses over seeds, the sizes of the data and the
+// network, effects between two named models, grouped by the function or task they
+// were measured on, the verdict an answer draws from one, and accuracies in percent.
 
-// accuracies are a model's final training and test accuracy over seeds, as fractions.
-type accuracies struct {
+// finals are a model's final training and test accuracy and loss over seeds
+// (accuracies as fractions). Embedded in a summary's row, they add the keys
+// train_accuracy, test_accuracy, train_loss and test_loss, in this order.
+type finals struct {
 	TrainAccuracy records.Estimate `json:"train_accuracy"`
 	TestAccuracy  records.Estimate `json:"test_accuracy"`
+	TrainLoss     records.Estimate `json:"train_loss"`
+	TestLoss      records.Estimate `json:"test_loss"`
 }
 
-// accuraciesOf estimates accuracies from the final training and test accuracy of
-// every seed (train[k] and test[k] from seed k).
-func accuraciesOf(train, test []float64) accuracies {
-	return accuracies{TrainAccuracy: records.NewEstimate(train), TestAccuracy: records.NewEstimate(test)}
+// finalsOf estimates finals from the final measurements of every seed: trainAcc[k],
+// testAcc[k], trainLoss[k] and testLoss[k] are those of seed k.
+func finalsOf(trainAcc, testAcc, trainLoss, testLoss []float64) finals {
+	return finals{
+		TrainAccuracy: records.NewEstimate(trainAcc), TestAccuracy: records.NewEstimate(testAcc),
+		TrainLoss: records.NewEstimate(trainLoss), TestLoss: records.NewEstimate(testLoss),
+	}
 }
 
-// losses are a model's final training and test loss over seeds.
-type losses struct {
-	TrainLoss records.Estimate `json:"train_loss"`
-	TestLoss  records.Estimate `json:"test_loss"`
-}
-
-// lossesOf estimates losses from the final training and test loss of every seed
-// (train[k] and test[k] from seed k).
-func lossesOf(train, test []float64) losses {
-	return losses{TrainLoss: records.NewEstimate(train), TestLoss: records.NewEstimate(test)}
+// sizes are the sizes of the data and of the network in a problem whose models all
+// share them: the number of training and test examples, and the number of parameters
+// of each model.
+type sizes struct {
+	TrainExamples int `json:"train_examples"`
+	TestExamples  int `json:"test_examples"`
+	Params        int `json:"params"`
 }
 
 // namedEffect returns pairedEffect(va, vb), the effect of model a with the values va

@@ -3,8 +3,6 @@ package problems
 import (
 	"fmt"
 	"strings"
-
-	"hw1/problems/records"
 )
 
 // summary12 is the typed summary of problem 1-2.
@@ -32,15 +30,12 @@ type task12 struct {
 }
 
 type model12 struct {
-	Label         string           `json:"model"`
-	Task          string           `json:"task"`
-	Model         string           `json:"name"`
-	Params        int              `json:"params"`
-	TestAccuracy  records.Estimate `json:"test_accuracy"`
-	TestLoss      records.Estimate `json:"test_loss"`
-	TrainAccuracy records.Estimate `json:"train_accuracy"`
-	TrainLoss     records.Estimate `json:"train_loss"`
-	testAcc       []float64
+	Label  string `json:"model"`
+	Task   string `json:"task"`
+	Model  string `json:"name"`
+	Params int    `json:"params"`
+	finals
+	testAcc []float64
 }
 
 type ordering12 struct {
@@ -57,16 +52,14 @@ type result12 struct {
 
 // add summarises one model's trainings.
 func (s *summary12) add(r result12) {
-	var te, tl, tra, trl []float64
+	var tra, tea, trl, tel []float64
 	for _, st := range r.last {
-		te, tl = append(te, st.TestAcc), append(tl, st.TestLoss)
-		tra, trl = append(tra, st.TrainAcc), append(trl, st.TrainLoss)
+		tra, tea = append(tra, st.TrainAcc), append(tea, st.TestAcc)
+		trl, tel = append(trl, st.TrainLoss), append(tel, st.TestLoss)
 	}
 	s.Models = append(s.Models, model12{
 		Label: r.task + " " + r.model, Task: r.task, Model: r.model, Params: r.params,
-		TestAccuracy: records.NewEstimate(te), TestLoss: records.NewEstimate(tl),
-		TrainAccuracy: records.NewEstimate(tra), TrainLoss: records.NewEstimate(trl),
-		testAcc: te,
+		finals: finalsOf(tra, tea, trl, tel), testAcc: tea,
 	})
 }
 

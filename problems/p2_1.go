@@ -231,9 +231,7 @@ func train21(ctx context.Context, env *Env, rec *Recorder, s *settings21, spec t
 
 // summary21 is the typed summary of 2-1.
 type summary21 struct {
-	TrainExamples int `json:"train_examples"`
-	TestExamples  int `json:"test_examples"`
-	Params        int `json:"params"`
+	sizes
 	// SnapshotsPerRun is the fewest snapshots of a run.
 	SnapshotsPerRun int `json:"snapshots_per_run"`
 	// Runs has one row per training.

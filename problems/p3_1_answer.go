@@ -35,8 +35,7 @@ type labelling31 struct {
 	Run     string           `json:"run"`
 	Reached int              `json:"seeds_reaching_target"`
 	Epochs  records.Estimate `json:"epochs"`
-	accuracies
-	losses
+	finals
 	FirstTestLoss records.Estimate `json:"first_epoch_test_loss"`
 	epochs        []float64
 }
@@ -59,7 +58,7 @@ func (s *summary31) fill(outcomes map[string][]outcome31) {
 			trl, tel, first = append(trl, o.trainLoss), append(tel, o.testLoss), append(first, o.firstTestLoss)
 		}
 		r.Epochs, r.FirstTestLoss = records.NewEstimate(r.epochs), records.NewEstimate(first)
-		r.accuracies, r.losses = accuraciesOf(tra, tea), lossesOf(trl, tel)
+		r.finals = finalsOf(tra, tea, trl, tel)
 		s.Runs = append(s.Runs, r)
 	}
 	s.EpochRatio = records.NewEstimate(nil)

@@ -42,8 +42,7 @@ type summary32 struct {
 type model32 struct {
 	Model  string `json:"model"`
 	Params int    `json:"params"`
-	losses
-	accuracies
+	finals
 	Gap records.Estimate `json:"gap_accuracy"`
 }
 
@@ -63,9 +62,11 @@ func (s *summary32) fill(pts []point32) {
 		for i := range gap {
 			gap[i] = p.trainAcc[i] - p.testAcc[i]
 		}
-		s.Models = append(s.Models, model32{Model: p.name, Params: int(p.params),
-			losses: lossesOf(p.trainLoss, p.testLoss), accuracies: accuraciesOf(p.trainAcc, p.testAcc),
-			Gap: records.NewEstimate(gap)})
+		s.Models = append(s.Models, model32{
+			Model: p.name, Params: int(p.params),
+			finals: finalsOf(p.trainAcc, p.testAcc, p.trainLoss, p.testLoss),
+			Gap:    records.NewEstimate(gap),
+		})
 	}
 	s.BestTestLoss = bestOf(pts, func(p point32) []float64 { return p.testLoss }, false)
 	s.BestTestAccuracy = bestOf(pts, func(p point32) []float64 { return p.testAcc }, true)

@@ -11,12 +11,10 @@ import (
 
 // summary33 is the typed summary of 3-3.
 type summary33 struct {
-	TrainExamples int    `json:"train_examples"`
-	TestExamples  int    `json:"test_examples"`
-	Params        int    `json:"params"`
-	Seeds         int    `json:"seeds"`
-	Criterion     string `json:"criterion"`
-	LearningRate  string `json:"learning_rate"`
+	sizes
+	Seeds        int    `json:"seeds"`
+	Criterion    string `json:"criterion"`
+	LearningRate string `json:"learning_rate"`
 	// Models has one row per batch size; its estimates are over the seeds that met
 	// the criterion.
 	Models []batch33 `json:"models"`
@@ -37,10 +35,8 @@ type batch33 struct {
 	Reached      int              `json:"reached"`
 	Trained      int              `json:"trained"`
 	Steps        records.Estimate `json:"steps"`
-	TrainAcc     records.Estimate `json:"train_accuracy"`
-	TestAcc      records.Estimate `json:"test_accuracy"`
-	TestLoss     records.Estimate `json:"test_loss"`
-	Sensitivity  records.Estimate `json:"sensitivity"`
+	finals
+	Sensitivity records.Estimate `json:"sensitivity"`
 	// LambdaMax and Trace are the largest eigenvalue and the trace of the Hessian of
 	// the training loss (n = 0 where the run computed no spectrum).
 	LambdaMax records.Estimate `json:"lambda_max"`
@@ -89,7 +85,7 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 	if err != nil {
 		return err
 	}
-	sum := summary33{TrainExamples: x.ntrain, TestExamples: x.testData.N(), Params: n, Seeds: s.Seeds,
+	sum := summary33{sizes: sizes{TrainExamples: x.ntrain, TestExamples: x.testData.N(), Params: n}, Seeds: s.Seeds,
 		Criterion:    fmt.Sprintf("training accuracy >= %g%%%s within %d steps", 100*s.TargetAccuracy, targetLossText(s.TargetLoss), s.StepBudget),
 		LearningRate: x.lrText(), Interpolations: interps, Missed: []string{}}
 	by := map[int][]*trained33{}
@@ -112,10 +108,9 @@ func summarize33(rec *Recorder, s *settings33, x *exp33, batches []int, sweep []
 		ts := by[b]
 		est := func(q quantity33) records.Estimate { return records.NewEstimate(pick(ts, q.value)) }
 		row := batch33{Batch: b, LearningRate: x.lr(b), Trained: len(ts),
-			Steps:       est(steps33),
-			TrainAcc:    est(trainAcc33),
-			TestAcc:     est(testAcc33),
-			TestLoss:    est(testLoss33),
+			Steps: est(steps33),
+			finals: finalsOf(pick(ts, trainAcc33.value), pick(ts, testAcc33.value),
+				pick(ts, trainLoss33.value), pick(ts, testLoss33.value)),
 			Sensitivity: est(sensitivity33),
 			LambdaMax:   records.NewEstimate(computed(pick(ts, lambdaMax33.value))),
 			Trace:       records.NewEstimate(computed(pick(ts, trace33.value)))}
@@ -155,6 +150,7 @@ var (
 	steps33       = quantity33{"steps", func(t *trained33) float64 { return float64(t.steps) }}
 	trainAcc33    = quantity33{"training accuracy", func(t *trained33) float64 { return t.trainAcc }}
 	testAcc33     = quantity33{"test accuracy", func(t *trained33) float64 { return t.testAcc }}
+	trainLoss33   = quantity33{"training loss", func(t *trained33) float64 { return t.trainLoss }}
 	testLoss33    = quantity33{"test loss", func(t *trained33) float64 { return t.testLoss }}
 	sensitivity33 = quantity33{"sensitivity", func(t *trained33) float64 { return t.sensitivity }}
 	lambdaMax33   = quantity33{"Hessian λ_max", func(t *trained33) float64 { return t.lambdaMax }}
@@ -209,7 +205,7 @@ func write33(sum *summary33, b *strings.Builder) {
 	fmt.Fprintf(b, "Every model trained to the same criterion (%s; %s) on %d training examples, tested on %d. ", sum.Criterion, sum.LearningRate, sum.TrainExamples, sum.TestExamples)
 	for _, m := range sum.Models {
 		fmt.Fprintf(b, "Batch %d (lr %g): %d of %d seeds met it, in %s steps; test accuracy %s, sensitivity %s",
-			m.Batch, m.LearningRate, m.Reached, m.Trained, m.Steps.Interval(3), pct(m.TestAcc), m.Sensitivity.Interval(3))
+			m.Batch, m.LearningRate, m.Reached, m.Trained, m.Steps.Interval(3), pct(m.TestAccuracy), m.Sensitivity.Interval(3))
 		if m.LambdaMax.N > 0 {
 			fmt.Fprintf(b, "; Hessian λ_max %s, trace %s", m.LambdaMax.Interval(3), m.Trace.Interval(3))
 		}

@@ -73,8 +73,8 @@ func check33(t *testing.T, res *RunResult, tab records.Table, s *settings33) {
 			}
 			checkSpectrum33(t, rows.Seed(r.Seed), s, sum.Params, fmt.Sprintf("batch %d seed %v", m.Batch, r.Seed))
 		}
-		if m.Trained != sum.Seeds || m.Reached != reached || m.TestAcc.N != reached {
-			t.Errorf("batch %d: summary says %d trained, %d reached (test accuracy over %d); records %d seeds, %d reached", m.Batch, m.Trained, m.Reached, m.TestAcc.N, sum.Seeds, reached)
+		if m.Trained != sum.Seeds || m.Reached != reached || m.TestAccuracy.N != reached {
+			t.Errorf("batch %d: summary says %d trained, %d reached (test accuracy over %d); records %d seeds, %d reached", m.Batch, m.Trained, m.Reached, m.TestAccuracy.N, sum.Seeds, reached)
 		}
 		if reached > 0 && !(m.Sensitivity.Mean > 0) {
 			t.Errorf("batch %d: sensitivity %+v, want positive", m.Batch, m.Sensitivity)

@@ -1,10 +1,15 @@
 package problems
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/floats/scalar"
+
+	"hw1/problems/records"
 )
 
 // errorer is the part of testing.T the helpers below use, so that their own test can
@@ -98,4 +103,88 @@ func TestSummaryHelpersFail(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFinalsOf checks that finalsOf estimates each of a model's four final
+// measurements from its own values: the slices differ in length and mean, so a mix-up
+// shows in n or in the mean.
+func TestFinalsOf(t *testing.T) {
+	trainAcc, testAcc := []float64{0.9, 0.8}, []float64{0.7, 0.6, 0.5}
+	trainLoss, testLoss := []float64{1.5}, []float64{2, 4, 6, 8}
+	f := finalsOf(trainAcc, testAcc, trainLoss, testLoss)
+	cases := []struct {
+		name string
+		got  records.Estimate
+		n    int
+		mean float64
+	}{
+		{"train accuracy", f.TrainAccuracy, 2, 0.85},
+		{"test accuracy", f.TestAccuracy, 3, 0.6},
+		{"train loss", f.TrainLoss, 1, 1.5},
+		{"test loss", f.TestLoss, 4, 5},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.got.N != c.n || !scalar.EqualWithinAbs(c.got.Mean, c.mean, 1e-12) {
+				t.Errorf("n %d, mean %v; want n %d, mean %v", c.got.N, c.got.Mean, c.n, c.mean)
+			}
+		})
+	}
+}
+
+// TestSharedKeys checks that every summary or row embedding finals or sizes writes
+// their keys flat among its own, together and in one order.
+func TestSharedKeys(t *testing.T) {
+	finalKeys := []string{"train_accuracy", "test_accuracy", "train_loss", "test_loss"}
+	sizeKeys := []string{"train_examples", "test_examples", "params"}
+	cases := []struct {
+		name string
+		v    any
+		want []string
+	}{
+		{"1-2 model", model12{}, finalKeys},
+		{"3-1 labelling", labelling31{}, finalKeys},
+		{"3-2 model", model32{}, finalKeys},
+		{"3-3 batch", batch33{}, finalKeys},
+		{"2-1 summary", summary21{}, sizeKeys},
+		{"3-3 summary", summary33{}, sizeKeys},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			keys, err := summaryKeys(c.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.Index(keys, c.want[0])
+			if i < 0 || i+len(c.want) > len(keys) || !slices.Equal(keys[i:i+len(c.want)], c.want) {
+				t.Errorf("keys %v, want %v together in this order", keys, c.want)
+			}
+		})
+	}
+}
+
+// summaryKeys returns the keys of v, encoded as a typed summary is, in the order they
+// are written.
+func summaryKeys(v any) ([]string, error) {
+	raw, err := records.EncodeSummary(v)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil { // the opening brace
+		return nil, err
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
 }
