@@ -78,16 +78,6 @@ func (s *settings21) model(train *data.Set) (tfgraph.Spec, error) {
 	return tfgraph.MLP(model21, train.Dim(), s.Hidden, train.Classes, tfgraph.Activation(s.Activation), tfgraph.CrossEntropy), nil
 }
 
-// setup21 checks 2-1's settings and returns its model and its two PCA views.
-func setup21(s *settings21, train *data.Set) (tfgraph.Spec, []pcaView, error) {
-	spec, err := s.model(train)
-	if err != nil {
-		return spec, nil, err
-	}
-	views, err := s.views(spec)
-	return spec, views, err
-}
-
 // views returns the two PCA views of 2-1's model spec: the parameters of layer
 // s.Layer, and all of them.
 func (s *settings21) views(spec tfgraph.Spec) ([]pcaView, error) {

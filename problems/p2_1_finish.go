@@ -21,11 +21,11 @@ func snapshotPath(dir, run string) string {
 // first run's trained model (in the PCA plane of its trajectory among others) and the
 // typed summary.
 func finish21(_ context.Context, env *Env, rec *Recorder) error {
-	s, ds, train, err := finishStart[settings21](env, rec, defaults21)
+	s, ds, train, spec, err := finishModel[settings21](env, rec, defaults21)
 	if err != nil {
 		return err
 	}
-	spec, views, err := setup21(s, train)
+	views, err := s.views(spec)
 	if err != nil {
 		return err
 	}

@@ -111,11 +111,7 @@ func run31(ctx context.Context, env *Env, rec *Recorder) error {
 
 // finish31 summarises 3-1 from the last recorded epoch of every training.
 func finish31(_ context.Context, env *Env, rec *Recorder) error {
-	s, ds, train, err := finishStart[settings31](env, rec, defaults31)
-	if err != nil {
-		return err
-	}
-	spec, err := s.model(train)
+	s, ds, train, spec, err := finishModel[settings31](env, rec, defaults31)
 	if err != nil {
 		return err
 	}

@@ -90,12 +90,11 @@ func units33(env *Env) ([]Unit, error) {
 // along a filter-normalised direction through each of them, and writes the typed
 // summary.
 func finish33(ctx context.Context, env *Env, rec *Recorder) error {
-	s, ds, train, err := finishStart[settings33](env, rec, defaults33)
+	s, ds, train, spec, err := finishModel[settings33](env, rec, defaults33)
 	if err != nil {
 		return err
 	}
-	x := &exp33{env: env, rec: rec, s: s, done: map[config33]*trained33{}, ntrain: train.N}
-	x.spec = tfgraph.MLP(mlpName(train.Dim(), s.Hidden, train.Classes), train.Dim(), s.Hidden, train.Classes, tfgraph.ReLU, tfgraph.CrossEntropy)
+	x := &exp33{env: env, rec: rec, s: s, spec: spec, done: map[config33]*trained33{}, ntrain: train.N}
 	x.trainData, x.testData = tensorData(train), tensorData(ds.Test)
 	if x.meas, err = tfgraph.New(x.spec, x.trainData, x.testData, tfgraph.Config{Session: env.session()}); err != nil {
 		return err

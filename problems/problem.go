@@ -223,6 +223,23 @@ func finishStart[T any, PT interface {
 	return s, ds, train, nil
 }
 
+// finishModel is finishStart for a problem that trains one model on the dataset: it
+// also builds and checks the model the settings give for the training examples, as
+// runStart does. Called as finishModel[settings31](env, rec, defaults31).
+func finishModel[T any, PT interface {
+	*T
+	modelSettings
+}](env *Env, rec *Recorder, defaults func(Profile) any) (s *T, ds *data.Dataset, train *data.Set, spec tfgraph.Spec, err error) {
+	if s, ds, train, err = finishStart[T, PT](env, rec, defaults); err != nil {
+		return
+	}
+	if spec, err = PT(s).model(train); err != nil {
+		return
+	}
+	_, _, err = spec.Check()
+	return
+}
+
 // finishData loads the data a finish step needs: the dataset chosen on the command
 // line, or else the one the run recorded in its manifest (so that "hw1 merge" finds
 // the shards' dataset), and the first n of its training examples (all when n <= 0).
