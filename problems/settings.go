@@ -32,6 +32,8 @@ func settingsOf(v reflect.Value) []setting {
 	return appendSettings(nil, v, "")
 }
 
+// appendSettings appends the settings of the struct v to out, their keys behind
+// prefix, walking into its groups.
 func appendSettings(out []setting, v reflect.Value, prefix string) []setting {
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Type().Field(i)
