@@ -111,7 +111,7 @@ func TestTensorBoardMatchesRecords(t *testing.T) {
 		name      string
 		overrides map[string]string
 	}{
-		{"1-1 two functions", map[string]string{"epochs": "3", "functions": "sinc,sign"}},
+		{"1-1 two functions", map[string]string{"epochs": "3", "functions": "sinc,sign", "depths": "1,2", "seeds": "2"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -147,7 +147,7 @@ func TestTensorBoardResumeAppends(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			env := testEnv(t, map[string]string{"epochs": "10", "functions": "sinc"})
+			env := testEnv(t, map[string]string{"epochs": "10", "functions": "sinc", "depths": "1,2", "seeds": "2"})
 			p, _ := Lookup("1-1")
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -169,7 +169,7 @@ func TestTensorBoardResumeAppends(t *testing.T) {
 }
 
 func TestTensorBoardOff(t *testing.T) {
-	env := testEnv(t, map[string]string{"epochs": "1", "functions": "sinc"})
+	env := testEnv(t, map[string]string{"epochs": "1", "functions": "sinc", "depths": "1", "seeds": "1"})
 	env.NoTensorBoard = true
 	mustExecute(t, "1-1", env)
 	if _, err := os.Stat(filepath.Join(env.Dir, records.TensorBoardDir)); !os.IsNotExist(err) {
