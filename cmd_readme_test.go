@@ -38,7 +38,7 @@ func TestReadmeBlockFromSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"### 1-2 ·", "Data: digits, 8,000 training and 2,000 test examples", "3 seeds", "96.78 [96.4, 97.16], 3 seeds"} {
+	for _, want := range []string{"### 1-2 ·", "Data: digits, 8,000 training and 2,000 test examples", "3 seeds", "test accuracy 96.78% [96.4, 97.16], 3 seeds"} {
 		if !strings.Contains(block, want) {
 			t.Errorf("findings block lacks %q:\n%s", want, block)
 		}

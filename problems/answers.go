@@ -78,15 +78,20 @@ func better(e Effect, lowerIsBetter bool) string {
 	return e.B
 }
 
-// percent formats an estimate of a fraction (an accuracy, or a difference of two) in
-// percent, as Estimate.Interval does with digits significant digits.
+// percent formats an estimate of a fraction (an accuracy) in percent with digits
+// significant digits: "95.86% [95.49, 96.23], 5 seeds".
 func percent(e records.Estimate, digits int) string {
-	e.Mean, e.SD, e.Lo, e.Hi = 100*e.Mean, 100*e.SD, 100*e.Lo, 100*e.Hi
-	return e.Interval(digits)
+	return inPercent(e).Quote(digits, "%", "seeds")
 }
 
-// pct formats an accuracy estimate in percent with four significant digits, the unit
-// after it: "95.86 [95.49, 96.23], 5 seeds (%)".
-func pct(e records.Estimate) string {
-	return percent(e, 4) + " (%)"
+// points formats an estimate of a difference of two fractions (of two accuracies) in
+// percentage points: "-0.93 points [-1.02, -0.84], 5 seeds".
+func points(e records.Estimate, digits int) string {
+	return inPercent(e).Quote(digits, " points", "seeds")
+}
+
+// inPercent returns e with its mean, standard deviation and interval times 100.
+func inPercent(e records.Estimate) records.Estimate {
+	e.Mean, e.SD, e.Lo, e.Hi = 100*e.Mean, 100*e.SD, 100*e.Lo, 100*e.Hi
+	return e
 }

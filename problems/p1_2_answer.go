@@ -110,7 +110,7 @@ func write12(s *summary12, b *strings.Builder) {
 		var parts []string
 		for _, m := range s.Models {
 			if m.Task == t.Task {
-				parts = append(parts, fmt.Sprintf("%s (%d parameters) %s%% test accuracy", m.Model, m.Params, percent(m.TestAccuracy, 4)))
+				parts = append(parts, fmt.Sprintf("%s (%d parameters) test accuracy %s", m.Model, m.Params, percent(m.TestAccuracy, 4)))
 			}
 		}
 		b.WriteString(strings.Join(parts, "; ") + ". ")
@@ -119,7 +119,7 @@ func write12(s *summary12, b *strings.Builder) {
 			if m := better(e, false); m != "" {
 				verdict = m + " is better"
 			}
-			fmt.Fprintf(b, "%s minus %s, test accuracy: %s points, %s higher in %s seeds: %s. ", e.A, e.B, e.Estimate.Interval(2), e.A, ofSeeds(e.Higher, e.Estimate.N), verdict)
+			fmt.Fprintf(b, "%s minus %s, test accuracy: %s, %s higher in %s seeds: %s. ", e.A, e.B, e.Estimate.Quote(2, " points", "seeds"), e.A, ofSeeds(e.Higher, e.Estimate.N), verdict)
 		}
 		if ti < len(s.Orderings) {
 			o := s.Orderings[ti]

@@ -73,7 +73,7 @@ func answer21(res RunResult) string { return answerFrom(res, write21) }
 // write21 writes the answer of 2-1 from its summary.
 func write21(sum *summary21, b *strings.Builder) {
 	fmt.Fprintf(b, "%d trainings from different seeds (%d training and %d test examples, %d parameters), %d snapshots each, reached a final training accuracy of %s;",
-		len(sum.Runs), sum.TrainExamples, sum.TestExamples, sum.Params, sum.SnapshotsPerRun, pct(sum.FinalTrainAcc))
+		len(sum.Runs), sum.TrainExamples, sum.TestExamples, sum.Params, sum.SnapshotsPerRun, percent(sum.FinalTrainAcc, 4))
 	for _, r := range sum.Runs {
 		fmt.Fprintf(b, " %s %.2f%%", r.Run, 100*r.FinalTrainAcc)
 	}
@@ -81,8 +81,8 @@ func write21(sum *summary21, b *strings.Builder) {
 	for _, p := range sum.PCA {
 		fmt.Fprintf(b, " for %s (%d parameters) the first two components explain %.1f%% + %.1f%% of the variance;", p.View, p.Dims, 100*p.Explained1, 100*p.Explained2)
 	}
-	fmt.Fprintf(b, " the runs start %s apart (Euclidean distance between two runs' parameters, over pairs), each moves %s from its start, and they end %s apart: ",
-		sum.InitialDistance.Interval(3), sum.Travel.Interval(3), sum.FinalDistance.Interval(3))
+	fmt.Fprintf(b, " two runs start at a distance of %s (the Euclidean distance between their parameters), each run moves %s from its start, and two runs end at a distance of %s: ",
+		sum.InitialDistance.Quote(3, "", "pairs"), sum.Travel.Interval(3), sum.FinalDistance.Quote(3, "", "pairs"))
 	if sum.FinalDistance.Mean > sum.Travel.Mean {
 		b.WriteString("different seeds lead to different end points, farther from each other than from where they started, so the PCA plane shows separate trajectories that reach a similar accuracy.")
 	} else {

@@ -86,20 +86,20 @@ func write31(s *summary31, b *strings.Builder) {
 		s.Seeds, s.Train, s.Test, s.Params, 100*s.Target, s.EpochBudget)
 	switch {
 	case r.Reached == s.Seeds:
-		fmt.Fprintf(b, "Yes: it fitted the random labels in all %d repetitions, reaching %s%% training accuracy after %s epochs. ", s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Yes: it fitted the random labels in all %d repetitions, reaching a training accuracy of %s after %s. ", s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Quote(3, " epochs", "seeds"))
 	case r.Reached > 0:
-		fmt.Fprintf(b, "Only in %d of %d repetitions did it reach the target on the random labels; training accuracy ended at %s%% after %s epochs. ", r.Reached, s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Interval(3))
+		fmt.Fprintf(b, "Only in %d of %d repetitions did it reach the target on the random labels; the training accuracy ended at %s after %s. ", r.Reached, s.Seeds, percent(r.TrainAccuracy, 4), r.Epochs.Quote(3, " epochs", "seeds"))
 	default:
-		fmt.Fprintf(b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: training accuracy ended at %s%%. ", 100*s.Target, s.EpochBudget, percent(r.TrainAccuracy, 4))
+		fmt.Fprintf(b, "It did not reach %.0f%% training accuracy on the random labels within %d epochs in any repetition: the training accuracy ended at %s. ", 100*s.Target, s.EpochBudget, percent(r.TrainAccuracy, 4))
 	}
-	fmt.Fprintf(b, "Its test accuracy ended at %s%% (chance is 10%%) and its test loss went from %s after the first epoch to %s: what it learned about the random labels does not transfer to the true ones. ",
+	fmt.Fprintf(b, "Its test accuracy ended at %s (chance is 10%%) and its test loss went from %s after the first epoch to %s: what it learned about the random labels does not transfer to the true ones. ",
 		percent(r.TestAccuracy, 3), r.FirstTestLoss.Interval(3), r.TestLoss.Interval(3))
 	if len(s.Runs) > 1 {
 		t := s.Runs[1]
-		fmt.Fprintf(b, "With the true labels the same model reached %s%% training accuracy in %s epochs (%d of %d repetitions reached the target) and %s%% test accuracy",
-			percent(t.TrainAccuracy, 4), t.Epochs.Interval(3), t.Reached, s.Seeds, percent(t.TestAccuracy, 4))
+		fmt.Fprintf(b, "With the true labels the same model reached a training accuracy of %s in %s (%d of %d repetitions reached the target) and a test accuracy of %s",
+			percent(t.TrainAccuracy, 4), t.Epochs.Quote(3, " epochs", "seeds"), t.Reached, s.Seeds, percent(t.TestAccuracy, 4))
 		if !math.IsNaN(s.EpochRatio.Mean) {
-			fmt.Fprintf(b, "; fitting noise took %s times as many epochs", s.EpochRatio.Interval(3))
+			fmt.Fprintf(b, "; fitting noise took %s", s.EpochRatio.Quote(3, " times as many epochs", "seeds"))
 		}
 		b.WriteString(".")
 	}

@@ -136,12 +136,12 @@ func write32(s *summary32, b *strings.Builder) {
 		parts = append(parts, fmt.Sprintf("%d: %.1f%%", m.Params, 100*m.TestAccuracy.Mean))
 	}
 	fmt.Fprintf(b, "Mean test accuracy by parameter count: %s. ", strings.Join(parts, ", "))
-	fmt.Fprintf(b, "Training accuracy goes from %s%% for the smallest to %s%% for the largest (Spearman correlation with the parameter count %s). ",
+	fmt.Fprintf(b, "Training accuracy goes from %s for the smallest to %s for the largest (Spearman correlation with the parameter count %s). ",
 		percent(small.TrainAccuracy, 3), percent(large.TrainAccuracy, 4), s.TrainAccuracyRank.Interval(2))
 	fmt.Fprintf(b, "Test accuracy is best on average at %d parameters (best in %s seeds) and test loss lowest at %d parameters (lowest in %s seeds). ",
 		s.BestTestAccuracy.Params, ofSeeds(s.BestTestAccuracy.Share, s.Seeds), s.BestTestLoss.Params, ofSeeds(s.BestTestLoss.Share, s.Seeds))
-	fmt.Fprintf(b, "The generalization gap (train minus test accuracy) is %s points for the smallest model and %s for the largest. ",
-		percent(small.Gap, 2), percent(large.Gap, 2))
+	fmt.Fprintf(b, "The generalization gap (train minus test accuracy) is %s for the smallest model and %s for the largest. ",
+		points(small.Gap, 2), points(large.Gap, 2))
 	e := s.LargestMinusBest
 	switch {
 	case e.A == e.B:

@@ -204,8 +204,8 @@ func write33(sum *summary33, b *strings.Builder) {
 	}
 	fmt.Fprintf(b, "Every model trained to the same criterion (%s; %s) on %d training examples, tested on %d. ", sum.Criterion, sum.LearningRate, sum.TrainExamples, sum.TestExamples)
 	for _, m := range sum.Models {
-		fmt.Fprintf(b, "Batch %d (lr %g): %d of %d seeds met it, in %s steps; test accuracy %s, sensitivity %s",
-			m.Batch, m.LearningRate, m.Reached, m.Trained, m.Steps.Interval(3), pct(m.TestAccuracy), m.Sensitivity.Interval(3))
+		fmt.Fprintf(b, "Batch %d (lr %g): %d of %d seeds met it, in %s; test accuracy %s, sensitivity %s",
+			m.Batch, m.LearningRate, m.Reached, m.Trained, m.Steps.Quote(3, " steps", "seeds"), percent(m.TestAccuracy, 4), m.Sensitivity.Interval(3))
 		if m.LambdaMax.N > 0 {
 			fmt.Fprintf(b, "; Hessian λ_max %s, trace %s", m.LambdaMax.Interval(3), m.Trace.Interval(3))
 		}
@@ -215,9 +215,15 @@ func write33(sum *summary33, b *strings.Builder) {
 		fmt.Fprintf(b, "Left out of the comparison for missing the criterion: %s. ", strings.Join(sum.Missed, "; "))
 	}
 	for _, c := range sum.Comparison {
-		fmt.Fprintf(b, "%s, largest minus smallest batch: %s (large batch larger in %.0f%% of paired seeds)", c.Quantity, c.Diff.Interval(3), 100*c.LargerShare)
+		// Accuracies are quoted in percent and their difference in points, as
+		// Keskar's figures are.
+		value, diff := records.Estimate.Interval, records.Estimate.Interval
+		if c.Quantity == testAcc33.name {
+			value, diff = percent, points
+		}
+		fmt.Fprintf(b, "%s, largest minus smallest batch: %s (large batch larger in %.0f%% of paired seeds)", c.Quantity, diff(c.Diff, 3), 100*c.LargerShare)
 		if c.Keskar != "" {
-			fmt.Fprintf(b, "; here %s vs %s, Keskar's F1 %s", c.Small.Interval(3), c.Large.Interval(3), c.Keskar)
+			fmt.Fprintf(b, "; here %s vs %s, Keskar's F1 %s", value(c.Small, 3), value(c.Large, 3), c.Keskar)
 		}
 		b.WriteString(". ")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"hw1/problems/analysis"
 )
@@ -94,12 +95,21 @@ func (e Estimate) Format(digits int) string {
 }
 
 // Interval formats the estimate as "mean [lo, hi], n seeds", the form answers use.
-func (e Estimate) Interval(digits int) string {
+func (e Estimate) Interval(digits int) string { return e.Quote(digits, "", "seeds") }
+
+// Quote formats the estimate as Interval does, with unit after the mean and noun
+// naming what n counts: Quote(4, "%", "seeds") gives "97.88% [97.63, 98.13], 5 seeds",
+// and Quote(3, "", "pairs") "14.4 [14.3, 14.5], 28 pairs". A single value is "mean
+// unit, 1 seed" (noun without its final s), and no value "no seeds".
+func (e Estimate) Quote(digits int, unit, noun string) string {
 	f := func(v float64) string { return FormatSig(v, digits) }
-	if e.N < 2 {
-		return e.Format(digits)
+	switch {
+	case e.N == 0:
+		return "no " + noun
+	case e.N == 1:
+		return f(e.Mean) + unit + ", 1 " + strings.TrimSuffix(noun, "s")
 	}
-	return fmt.Sprintf("%s [%s, %s], %d seeds", f(e.Mean), f(e.Lo), f(e.Hi), e.N)
+	return fmt.Sprintf("%s%s [%s, %s], %d %s", f(e.Mean), unit, f(e.Lo), f(e.Hi), e.N, noun)
 }
 
 // FormatSig formats v with digits significant digits, without an exponent for

@@ -41,10 +41,11 @@ func TestEstimateAgainstHand(t *testing.T) {
 		hi            float64
 		n             int
 		str, interval string
+		quote         string // Quote(3, "%", "pairs")
 	}{
-		{"three", []float64{1, 2, 3}, 2, 1, 2 - 2.484138, 2 + 2.484138, 3, "2 ± 1 [-0.4841, 4.484], 3 seeds", "2 [-0.484, 4.48], 3 seeds"},
-		{"one", []float64{5}, 5, math.NaN(), math.NaN(), math.NaN(), 1, "5, 1 seed", "5, 1 seed"},
-		{"none", nil, math.NaN(), math.NaN(), math.NaN(), math.NaN(), 0, "no seeds", "no seeds"},
+		{"three", []float64{1, 2, 3}, 2, 1, 2 - 2.484138, 2 + 2.484138, 3, "2 ± 1 [-0.4841, 4.484], 3 seeds", "2 [-0.484, 4.48], 3 seeds", "2% [-0.484, 4.48], 3 pairs"},
+		{"one", []float64{5}, 5, math.NaN(), math.NaN(), math.NaN(), 1, "5, 1 seed", "5, 1 seed", "5%, 1 pair"},
+		{"none", nil, math.NaN(), math.NaN(), math.NaN(), math.NaN(), 0, "no seeds", "no seeds", "no pairs"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := NewEstimate(c.xs)
@@ -57,6 +58,9 @@ func TestEstimateAgainstHand(t *testing.T) {
 			}
 			if got := e.Interval(3); got != c.interval {
 				t.Errorf("Interval = %q, want %q", got, c.interval)
+			}
+			if got := e.Quote(3, "%", "pairs"); got != c.quote {
+				t.Errorf("Quote = %q, want %q", got, c.quote)
 			}
 			var back Estimate
 			data, err := json.Marshal(e)
