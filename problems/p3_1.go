@@ -19,8 +19,8 @@ type settings31 struct {
 	// its own random labels (once, kept fixed) and initialises both models from its own
 	// seed. Quick trains on 4,000 examples: on a quiet reference machine the quick 3-1
 	// took 62 s on all 8,000 digits (31 epochs to fit the random labels) against 19.5 s
-	// on 4,000, which would take the quick main job, measured at 4 min 13 s to 4 min
-	// 29 s, to 4 min 55 s to 5 min 11 s: at or over its 5-minute budget.
+	// on 4,000, which would take the quick main job, measured at 3 min 51 s to 4 min
+	// 29 s, to 4 min 34 s to 5 min 11 s: near its 5-minute budget or over it.
 	dataSettings
 	// trainingSettings set the training; Epochs is the budget.
 	trainingSettings
@@ -145,7 +145,7 @@ func finish31(_ context.Context, env *Env, rec *Recorder) error {
 		}
 	}
 	if env.profile() == Quick && train.N < 8000 {
-		rec.Note("The quick profile trains on %d digits, not 8,000: on a quiet 2-core reference machine the quick 3-1 took 62 s on all 8,000 digits (31 epochs to fit the random labels) against 19.5 s on 4,000, which would take the quick main job (4 min 13 s to 4 min 29 s) to its 5-minute budget or over it. The full profile uses every training digit.", train.N)
+		rec.Note("The quick profile trains on %d digits, not 8,000: on a quiet 2-core reference machine the quick 3-1 took 62 s on all 8,000 digits (31 epochs to fit the random labels) against 19.5 s on 4,000, which would take the quick main job (3 min 51 s to 4 min 29 s) near its 5-minute budget or over it. The full profile uses every training digit.", train.N)
 	}
 	rec.Note("In each of the %d repetitions every training label was redrawn uniformly at random once (its own seed) and kept fixed; %.1f%% of them equal the true label by chance on average. The test set keeps its true labels.", s.Seeds, 100*records.NewEstimate(agreement).Mean)
 	sum.LabelAgreement = records.NewEstimate(agreement)
